@@ -1,0 +1,307 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"vigil/internal/engine"
+	"vigil/internal/event"
+	"vigil/internal/input"
+)
+
+const huntUsage = `usage: vigil hunt [flags] PATH...
+
+Reads Entra ID sign-in exports and reports what they hold. PATH is a file, a
+directory (read recursively) or - for standard input. Every shape is detected
+per file: Microsoft Graph signIns (v1.0/beta: object, array, API pages,
+NDJSON), Azure Monitor diagnostic records ({"records":[…]}, one per line),
+Log Analytics exports (JSON rows or the portal's CSV), Elastic documents;
+any of them gzip-compressed.
+
+Bad records are reported with their position and counted; the rest is read.
+`
+
+// tableFlag collects --table NAME=PATH.
+type tableFlag map[string]string
+
+func (t tableFlag) String() string { return "" }
+
+func (t tableFlag) Set(v string) error {
+	name, path, ok := strings.Cut(v, "=")
+	if !ok || name == "" || path == "" {
+		return fmt.Errorf("want NAME=PATH, got %q", v)
+	}
+	t[path] = name
+	return nil
+}
+
+const shownProblems = 10 // problems shown per reason; the rest are counted
+
+func runHunt(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("hunt", huntUsage, stdout)
+	format := fs.String("format", "", "shape of JSON input files instead of detecting it: "+strings.Join(input.ShapeNames(), ", "))
+	tables := tableFlag{}
+	fs.Var(tables, "table", "`NAME=PATH`: rows of PATH without a Type column belong to table NAME (repeatable)")
+	strict := fs.Bool("strict", false, "stop at the first bad record (exit 1)")
+	emit := fs.String("emit-events", "", "write the canonical events as JSON lines to `FILE` (- for standard output)")
+	problemsFile := fs.String("problems", "", "write every problem as JSON lines to `FILE`")
+	workers := fs.Int("workers", 0, "decoding goroutines (default: one per core)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("hunt needs at least one PATH")
+	}
+	opts := engine.ReadOptions{Tables: tables, Strict: *strict, Workers: *workers, KeepExtra: true}
+	if *format != "" {
+		s, err := input.ParseShape(*format)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		if s == input.ShapeLogAnalyticsCSV {
+			return usagef("--format log-analytics-csv is not needed: CSV files are recognised as such")
+		}
+		opts.Format = s
+	}
+	files, err := input.Expand(fs.Args())
+	if err != nil {
+		return err
+	}
+	for path := range tables {
+		if !contains(files, path) {
+			return usagef("--table names %s, which is not among the files read", path)
+		}
+	}
+
+	var pw *jsonLines
+	if *problemsFile != "" {
+		if pw, err = createJSONLines(*problemsFile, stdout); err != nil {
+			return err
+		}
+	}
+	shown := map[string]int{}
+	report := func(p engine.Problem) {
+		if pw != nil {
+			pw.write(problemJSON(p))
+		}
+		shown[p.Reason]++
+		switch n := shown[p.Reason]; {
+		case n <= shownProblems:
+			fmt.Fprintf(stderr, "vigil: warning: %s\n", p.Error())
+		case n == shownProblems+1:
+			fmt.Fprintf(stderr, "vigil: warning: more problems of the kind %q are counted in the summary, not shown\n", p.Reason)
+		}
+	}
+	start := time.Now()
+	data, readErr := engine.Read(files, opts, report)
+	elapsed := time.Since(start)
+	if pw != nil {
+		if err := pw.close(); err != nil {
+			return err
+		}
+	}
+	if readErr != nil {
+		return readErr
+	}
+	if *emit != "" {
+		if err := emitEvents(*emit, data.Events, stdout); err != nil {
+			return err
+		}
+	}
+	out := stdout
+	if *emit == "-" {
+		out = stderr
+	}
+	printSummary(out, data, elapsed)
+	if data.Problems > 0 && pw == nil {
+		fmt.Fprintf(stderr, "vigil: hint: --problems FILE lists every problem; --strict stops at the first\n")
+	}
+	if len(data.Events) == 0 && sumRows(data) == 0 {
+		return fmt.Errorf("no sign-ins or table rows could be read from %d file(s)", len(files))
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sumRows(d *engine.Data) int {
+	n := 0
+	for _, rows := range d.Tables {
+		n += len(rows)
+	}
+	return n
+}
+
+// jsonLines writes JSON lines to a file or standard output.
+type jsonLines struct {
+	w   *bufio.Writer
+	f   *os.File
+	err error
+}
+
+func createJSONLines(name string, stdout io.Writer) (*jsonLines, error) {
+	if name == "-" {
+		return &jsonLines{w: bufio.NewWriter(stdout)}, nil
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	return &jsonLines{w: bufio.NewWriterSize(f, 256<<10), f: f}, nil
+}
+
+func (j *jsonLines) write(line []byte) {
+	if j.err == nil {
+		_, j.err = j.w.Write(append(line, '\n'))
+	}
+}
+
+func (j *jsonLines) close() error {
+	if err := j.w.Flush(); j.err == nil {
+		j.err = err
+	}
+	if j.f != nil {
+		if err := j.f.Close(); j.err == nil {
+			j.err = err
+		}
+	}
+	return j.err
+}
+
+func emitEvents(name string, events []event.SignIn, stdout io.Writer) error {
+	w, err := createJSONLines(name, stdout)
+	if err != nil {
+		return err
+	}
+	var buf []byte
+	for i := range events {
+		buf = events[i].AppendJSON(buf[:0])
+		w.write(buf)
+	}
+	if err := w.close(); err != nil {
+		return fmt.Errorf("writing events: %w", err)
+	}
+	return nil
+}
+
+func problemJSON(p engine.Problem) []byte {
+	b, _ := json.Marshal(struct {
+		File   string `json:"file"`
+		Line   int    `json:"line,omitempty"`
+		Record int    `json:"record,omitempty"`
+		Offset *int64 `json:"offset,omitempty"`
+		Reason string `json:"reason"`
+		Msg    string `json:"message"`
+	}{p.File, p.Line, p.Record, offsetPtr(p.Offset), p.Reason, p.Msg})
+	return b
+}
+
+func offsetPtr(o int64) *int64 {
+	if o < 0 {
+		return nil
+	}
+	return &o
+}
+
+func printSummary(w io.Writer, d *engine.Data, elapsed time.Duration) {
+	secs := elapsed.Seconds()
+	if secs <= 0 {
+		secs = 1e-9
+	}
+	fmt.Fprintf(w, "read %d file(s), %s in %s: %d sign-ins, %d table rows, %d problem(s)\n",
+		len(d.Files), byteSize(d.Bytes), elapsed.Round(time.Millisecond), len(d.Events), sumRows(d), d.Problems)
+	fmt.Fprintf(w, "throughput: %.0f events/s, %s/s on %d core(s)\n", float64(len(d.Events))/secs, byteSize(int64(float64(d.Bytes)/secs)), runtime.GOMAXPROCS(0))
+
+	fmt.Fprintln(w, "\nfiles:")
+	tw := newTable(w)
+	for _, f := range d.Files {
+		shape := f.Shape.String()
+		var notes []string
+		if f.Gzip {
+			notes = append(notes, "gzip")
+		}
+		if f.UTF16 {
+			notes = append(notes, "utf-16")
+		}
+		if len(notes) > 0 {
+			shape += " (" + strings.Join(notes, ", ") + ")"
+		}
+		counts := fmt.Sprintf("%d sign-ins", f.Events)
+		if f.Rows > 0 {
+			counts += fmt.Sprintf(", %d rows", f.Rows)
+		}
+		if f.Problems > 0 {
+			counts += fmt.Sprintf(", %d problem(s)", f.Problems)
+		}
+		tw.row(f.Name, shape, counts)
+	}
+	tw.flush()
+
+	if len(d.Events) > 0 {
+		fmt.Fprintln(w, "\nsign-ins by category:")
+		cats := map[string]int{}
+		var order []string
+		for i := range d.Events {
+			c, _ := d.Events[i].Str(event.FCategory)
+			if cats[c] == 0 {
+				order = append(order, c)
+			}
+			cats[c]++
+		}
+		sortStrings(order)
+		tw = newTable(w)
+		for _, c := range order {
+			tw.row(c, fmt.Sprint(cats[c]))
+		}
+		tw.flush()
+		if first, last, ok := d.TimeRange(); ok {
+			fmt.Fprintf(w, "\ntime range: %s … %s\n", first.Format(time.RFC3339), last.Format(time.RFC3339))
+		}
+	}
+	if names := d.TableNames(); len(names) > 0 {
+		fmt.Fprintln(w, "\ntables:")
+		tw = newTable(w)
+		for _, n := range names {
+			tw.row(n, fmt.Sprintf("%d rows", len(d.Tables[n])))
+		}
+		tw.flush()
+	}
+	if d.Problems > 0 {
+		fmt.Fprintln(w, "\nproblems by reason:")
+		var reasons []string
+		for r := range d.Reasons {
+			reasons = append(reasons, r)
+		}
+		sortStrings(reasons)
+		tw = newTable(w)
+		for _, r := range reasons {
+			tw.row(r, fmt.Sprint(d.Reasons[r]))
+		}
+		tw.flush()
+	}
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

@@ -1,0 +1,523 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"vigil/internal/event"
+	"vigil/internal/input"
+	"vigil/internal/jsontext"
+	"vigil/internal/normalize"
+)
+
+// ReadOptions configure Read.
+type ReadOptions struct {
+	// Format forces the shape of JSON files; ShapeUnknown detects it per
+	// file from its first record. CSV files are always Log Analytics CSV.
+	Format input.Shape
+	// Tables names the table of Log Analytics rows that carry no Type
+	// column, per file path (--table NAME=PATH).
+	Tables map[string]string
+	// Strict makes the first problem fatal.
+	Strict bool
+	// Workers is the number of decoding goroutines; 0 means GOMAXPROCS.
+	Workers int
+	// Fields is the projection of canonical fields to decode; the zero set
+	// means all of them.
+	Fields event.FieldSet
+	// KeepExtra keeps members that have no canonical field.
+	KeepExtra bool
+}
+
+// Problem is bad input met while reading: a record that could not be read, or
+// a member of one that could not be used. Reading goes on after it.
+type Problem struct {
+	File   string
+	Line   int   // 1-based line, 0 when unknown
+	Record int   // 1-based record number in the file, 0 when not tied to one
+	Offset int64 // byte offset in the decompressed file, -1 when unknown
+	Reason string
+	Msg    string
+}
+
+// The reasons problems are counted under in the summary.
+const (
+	ReasonMalformed  = "malformed JSON"
+	ReasonNotJSON    = "not JSON"
+	ReasonTruncated  = "truncated input"
+	ReasonReadError  = "read error"
+	ReasonNotObject  = "record is not an object"
+	ReasonUnknown    = "unknown shape"
+	ReasonWrongType  = "member of the wrong type"
+	ReasonNoTable    = "no table name"
+	ReasonEmpty      = "empty file"
+	ReasonBinary     = "binary file"
+	ReasonNotExport  = "not an export"
+	ReasonOpen       = "cannot open"
+	ReasonBadCSV     = "malformed CSV"
+	ReasonTooLarge   = "record too large"
+	ReasonBadRecord  = "unreadable record"
+	ReasonBadSummary = "other"
+)
+
+func (p Problem) Error() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Line)
+	}
+	b.WriteString(": ")
+	if p.Record > 0 {
+		fmt.Fprintf(&b, "record %d: ", p.Record)
+	}
+	if p.Line == 0 && p.Offset >= 0 {
+		fmt.Fprintf(&b, "byte %d: ", p.Offset)
+	}
+	b.WriteString(p.Msg)
+	return b.String()
+}
+
+// FileInfo is what Read learnt about one file.
+type FileInfo struct {
+	Name     string
+	Shape    input.Shape
+	Gzip     bool
+	UTF16    bool
+	Records  int   // records met, good or bad
+	Events   int   // sign-ins read
+	Rows     int   // rows of other tables read
+	Problems int   // problems met
+	Bytes    int64 // bytes read from disk
+}
+
+// Data is everything Read produced.
+type Data struct {
+	Events   []event.SignIn
+	Tables   map[string][]event.Row
+	Files    []FileInfo
+	Problems int            // problems met in all
+	Reasons  map[string]int // problems per reason
+	Bytes    int64          // bytes read from disk in all
+}
+
+// TableNames returns the names of the tables read, sorted.
+func (d *Data) TableNames() []string {
+	names := make([]string, 0, len(d.Tables))
+	for n := range d.Tables {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// TimeRange returns the earliest and latest event time (record time, else
+// creation time) of the sign-ins read.
+func (d *Data) TimeRange() (first, last time.Time, ok bool) {
+	for i := range d.Events {
+		t, has := d.Events[i].EventTime()
+		if !has {
+			continue
+		}
+		if !ok || t.Before(first) {
+			first = t
+		}
+		if !ok || t.After(last) {
+			last = t
+		}
+		ok = true
+	}
+	return first, last, ok
+}
+
+// ErrStrict is returned (wrapped around the problem) when Strict stops Read.
+var ErrStrict = errors.New("stopped at the first problem (--strict)")
+
+// Read reads files (see input.Expand) into canonical events and tables,
+// decoding records in parallel while keeping their order. Every problem is
+// passed to report as it is met (report may be nil) and counted; without
+// Strict, reading goes on after it. The returned error is non-nil only when
+// Strict stopped reading.
+func Read(files []string, opts ReadOptions, report func(Problem)) (*Data, error) {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.Fields == (event.FieldSet{}) {
+		opts.Fields = event.AllFields
+	}
+	r := &reader{opts: opts, report: report, data: &Data{Tables: map[string][]event.Row{}, Reasons: map[string]int{}}}
+	for _, name := range files {
+		if err := r.file(name); err != nil {
+			return r.data, err
+		}
+	}
+	return r.data, nil
+}
+
+type reader struct {
+	opts   ReadOptions
+	report func(Problem)
+	data   *Data
+	info   *FileInfo
+	failed error // set when Strict stops reading
+}
+
+// problem records p; it returns false when reading must stop.
+func (r *reader) problem(p Problem) bool {
+	r.data.Problems++
+	r.data.Reasons[p.Reason]++
+	if r.info != nil {
+		r.info.Problems++
+	}
+	if r.report != nil {
+		r.report(p)
+	}
+	if r.opts.Strict && r.failed == nil {
+		r.failed = fmt.Errorf("%w: %w", ErrStrict, p)
+	}
+	return r.failed == nil
+}
+
+func (r *reader) file(name string) error {
+	r.data.Files = append(r.data.Files, FileInfo{Name: name})
+	r.info = &r.data.Files[len(r.data.Files)-1]
+	f, err := input.Open(name)
+	if err != nil {
+		reason := ReasonOpen
+		switch {
+		case errors.Is(err, input.ErrEmpty):
+			reason = ReasonEmpty
+		case errors.Is(err, input.ErrBinary):
+			reason = ReasonBinary
+		case errors.Is(err, input.ErrNotExport):
+			reason = ReasonNotExport
+		}
+		msg := err.Error()
+		var pe interface{ Unwrap() error }
+		if errors.As(err, &pe) && reason == ReasonOpen {
+			msg = strings.TrimPrefix(msg, "open "+name+": ")
+		}
+		r.problem(Problem{File: name, Offset: -1, Reason: reason, Msg: msg})
+		return r.failed
+	}
+	defer f.Close()
+	r.info.Gzip, r.info.UTF16 = f.Gzip, f.UTF16
+	p := newPipeline(r, f)
+	if f.Framing == input.FramingCSV {
+		r.info.Shape = input.ShapeLogAnalyticsCSV
+		p.csv(f.Reader())
+	} else {
+		r.info.Shape = r.opts.Format
+		p.json(f.Reader())
+	}
+	p.close()
+	r.info.Bytes = f.BytesRead()
+	r.data.Bytes += r.info.Bytes
+	return r.failed
+}
+
+// A batch is a run of records decoded by one worker.
+type batch struct {
+	shape input.Shape
+	table string // table name for rows without Type
+	data  []byte // the records' bytes, back to back
+	recs  []rec
+	// CSV
+	header []string
+	cells  [][]string
+
+	// results
+	events   []event.SignIn
+	rows     []event.Row
+	problems []Problem
+	done     chan struct{}
+}
+
+type rec struct {
+	start, end int
+	line       int
+	index      int
+	offset     int64
+}
+
+const (
+	batchRecords = 256
+	batchBytes   = 1 << 20
+)
+
+type pipeline struct {
+	r     *reader
+	name  string
+	work  chan *batch
+	order chan *batch
+	wg    sync.WaitGroup
+	done  chan struct{}
+	cur   *batch
+	table string
+	halt  atomic.Bool // set by the collector when Strict stops reading
+}
+
+func newPipeline(r *reader, f *input.File) *pipeline {
+	p := &pipeline{
+		r:     r,
+		name:  f.Name,
+		work:  make(chan *batch, r.opts.Workers),
+		order: make(chan *batch, 2*r.opts.Workers+2),
+		done:  make(chan struct{}),
+		table: r.opts.Tables[f.Name],
+	}
+	for range r.opts.Workers {
+		p.wg.Add(1)
+		go p.worker()
+	}
+	go p.collect()
+	return p
+}
+
+// send hands the current batch to the workers, in order.
+func (p *pipeline) send() {
+	if p.cur == nil || (len(p.cur.recs) == 0 && len(p.cur.cells) == 0) {
+		return
+	}
+	b := p.cur
+	p.cur = nil
+	b.done = make(chan struct{})
+	p.order <- b
+	p.work <- b
+}
+
+func (p *pipeline) close() {
+	p.send()
+	close(p.work)
+	close(p.order)
+	p.wg.Wait()
+	<-p.done
+}
+
+func (p *pipeline) stopped() bool { return p.halt.Load() }
+
+// collect takes decoded batches in order and adds them to the data.
+func (p *pipeline) collect() {
+	defer close(p.done)
+	r := p.r
+	for b := range p.order {
+		<-b.done
+		if r.failed != nil {
+			continue // drain; Strict already stopped reading
+		}
+		r.data.Events = append(r.data.Events, b.events...)
+		for i := range b.rows {
+			t := b.rows[i].Table
+			r.data.Tables[t] = append(r.data.Tables[t], b.rows[i])
+		}
+		r.info.Events += len(b.events)
+		r.info.Rows += len(b.rows)
+		for _, pr := range b.problems {
+			if !r.problem(pr) {
+				p.halt.Store(true)
+				break
+			}
+		}
+	}
+}
+
+// streamProblem reports a problem met while cutting records, from the
+// producer goroutine. It keeps order with the batches by flushing first.
+func (p *pipeline) streamProblem(pr Problem) {
+	p.send()
+	b := &batch{problems: []Problem{pr}, done: make(chan struct{})}
+	close(b.done)
+	p.order <- b
+}
+
+func (p *pipeline) json(rd io.Reader) {
+	s := jsontext.NewSplitter(rd)
+	shape := p.r.info.Shape
+	for !p.stopped() {
+		rc, err := s.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var se *jsontext.StreamError
+			if errors.As(err, &se) {
+				p.streamProblem(Problem{File: p.name, Line: se.Line, Offset: se.Offset, Reason: streamReason(se), Msg: se.Msg})
+				p.r.info.Records++
+				continue
+			}
+			p.streamProblem(Problem{File: p.name, Offset: s.Offset(), Reason: ReasonReadError, Msg: err.Error()})
+			break
+		}
+		p.r.info.Records++
+		if shape == input.ShapeUnknown {
+			shape = input.ShapeOf(rc.Data, rc.Wrapper)
+			if shape == input.ShapeUnknown {
+				p.streamProblem(Problem{File: p.name, Line: rc.Line, Record: rc.Index, Offset: rc.Offset, Reason: ReasonUnknown,
+					Msg: "the record fits no known shape (" + strings.Join(input.ShapeNames(), ", ") + "); name one with --format"})
+				continue
+			}
+			p.r.info.Shape = shape
+		}
+		if p.cur == nil {
+			p.cur = &batch{shape: shape, table: p.table}
+		}
+		b := p.cur
+		start := len(b.data)
+		b.data = append(b.data, rc.Data...)
+		b.recs = append(b.recs, rec{start: start, end: len(b.data), line: rc.Line, index: rc.Index, offset: rc.Offset})
+		if len(b.recs) >= batchRecords || len(b.data) >= batchBytes {
+			p.send()
+		}
+	}
+}
+
+func streamReason(se *jsontext.StreamError) string {
+	switch {
+	case se.Err != nil:
+		return ReasonReadError
+	case strings.HasPrefix(se.Msg, "truncated"):
+		return ReasonTruncated
+	case strings.HasPrefix(se.Msg, "not JSON"):
+		return ReasonNotJSON
+	case strings.HasPrefix(se.Msg, "record larger"):
+		return ReasonTooLarge
+	}
+	return ReasonMalformed
+}
+
+func (p *pipeline) csv(rd io.Reader) {
+	cr := csv.NewReader(rd)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		p.streamProblem(Problem{File: p.name, Line: 1, Offset: -1, Reason: ReasonBadCSV, Msg: "reading the CSV header: " + csvMsg(err)})
+		return
+	}
+	header = append([]string(nil), header...)
+	index := 0
+	for !p.stopped() {
+		start := cr.InputOffset() // where this row begins
+		cells, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		index++
+		p.r.info.Records++
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount) {
+				p.streamProblem(Problem{File: p.name, Line: pe.StartLine, Record: index, Offset: -1, Reason: ReasonBadCSV, Msg: csvMsg(err)})
+				continue
+			}
+			if !errors.Is(err, csv.ErrFieldCount) {
+				p.streamProblem(Problem{File: p.name, Line: line, Record: index, Offset: -1, Reason: ReasonReadError, Msg: err.Error()})
+				break
+			}
+			p.streamProblem(Problem{File: p.name, Line: line, Record: index, Offset: cr.InputOffset(), Reason: ReasonBadCSV,
+				Msg: fmt.Sprintf("%d cells for %d header columns; the row is read by position", len(cells), len(header))})
+		}
+		if p.cur == nil {
+			p.cur = &batch{shape: input.ShapeLogAnalyticsCSV, table: p.table, header: header}
+		}
+		p.cur.cells = append(p.cur.cells, cells)
+		p.cur.recs = append(p.cur.recs, rec{line: line, index: index, offset: start})
+		if len(p.cur.cells) >= batchRecords {
+			p.send()
+		}
+	}
+}
+
+func csvMsg(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func (p *pipeline) worker() {
+	defer p.wg.Done()
+	n := &normalize.Normalizer{Fields: p.r.opts.Fields, KeepExtra: p.r.opts.KeepExtra}
+	for b := range p.work {
+		p.decode(n, b)
+		close(b.done)
+	}
+}
+
+func (p *pipeline) decode(n *normalize.Normalizer, b *batch) {
+	b.events = make([]event.SignIn, 0, len(b.recs))
+	var row event.Row
+	for i, rc := range b.recs {
+		var data []byte
+		if b.cells == nil {
+			data = b.data[rc.start:rc.end]
+		}
+		b.events = append(b.events, event.SignIn{})
+		ev := &b.events[len(b.events)-1]
+		ev.Origin = event.Origin{File: p.name, Line: rc.line, Record: rc.index, Offset: rc.offset}
+		row = event.Row{Origin: ev.Origin}
+		var isRow bool
+		var err error
+		switch b.shape {
+		case input.ShapeGraph:
+			err = n.Graph(data, ev)
+		case input.ShapeAzureMonitor:
+			isRow, err = n.AzureMonitor(data, ev, &row)
+		case input.ShapeLogAnalytics:
+			isRow, err = n.LogAnalytics(data, b.table, ev, &row)
+		case input.ShapeLogAnalyticsCSV:
+			isRow, err = n.LogAnalyticsCSV(b.header, b.cells[i], b.table, ev, &row)
+		case input.ShapeElastic:
+			isRow, err = n.Elastic(data, ev, &row)
+		}
+		for _, pr := range n.Problems() {
+			b.problems = append(b.problems, p.at(b, rc, data, pr.Offset, ReasonWrongType, pr.Error()))
+		}
+		if err != nil || isRow {
+			b.events = b.events[:len(b.events)-1]
+		}
+		if err != nil {
+			reason := ReasonBadRecord
+			off := 0
+			var re *normalize.RecordError
+			if errors.As(err, &re) {
+				off = re.Offset
+				switch {
+				case strings.HasPrefix(re.Msg, "malformed JSON"):
+					reason = ReasonMalformed
+				case strings.Contains(re.Msg, "not an object"):
+					reason = ReasonNotObject
+				case strings.Contains(re.Msg, "--table"):
+					reason = ReasonNoTable
+				case strings.Contains(re.Msg, "none of the members"):
+					reason = ReasonUnknown
+				}
+			}
+			b.problems = append(b.problems, p.at(b, rc, data, off, reason, err.Error()))
+			continue
+		}
+		if isRow {
+			b.rows = append(b.rows, row)
+		}
+	}
+	b.data, b.cells = nil, nil
+}
+
+// at positions a problem at byte off of a record.
+func (p *pipeline) at(b *batch, rc rec, data []byte, off int, reason, msg string) Problem {
+	pr := Problem{File: p.name, Line: rc.line, Record: rc.index, Offset: rc.offset, Reason: reason, Msg: msg}
+	if data != nil && off > 0 && off <= len(data) {
+		pr.Line += bytes.Count(data[:off], []byte{'\n'})
+		pr.Offset += int64(off)
+	}
+	return pr
+}

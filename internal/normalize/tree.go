@@ -1,0 +1,456 @@
+package normalize
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unsafe"
+
+	"vigil/internal/event"
+	"vigil/internal/jsontext"
+)
+
+// node maps one member of a shape's JSON object: a leaf that fills a
+// canonical field, or an object whose members are mapped by kids.
+type node struct {
+	name  string // the member's key, for paths in messages
+	field event.Field
+	kids  map[string]*node
+	// text marks a lenient member: the value may also be written as text
+	// ("8075" for an int, "True" for a bool, a JSON document inside a
+	// string for an array or object). Log Analytics and CSV exports write
+	// values so; the Graph and Azure Monitor shapes do not.
+	text bool
+	// set, when not nil, replaces the type-driven decoding of a leaf.
+	set func(n *Normalizer, d *jsontext.Decoder, ev *event.SignIn)
+
+	lookup unsafe.Pointer // *kidTable compiled from kids on first use; kids must not change after it
+}
+
+// tree builds an object node from member → node pairs.
+func tree(members map[string]*node) *node {
+	for k, m := range members {
+		if m.name == "" {
+			m.name = k
+		}
+	}
+	return &node{kids: members}
+}
+
+func leaf(f event.Field) *node { return &node{field: f} }
+
+func textLeaf(f event.Field) *node { return &node{field: f, text: true} }
+
+// fieldTree builds the object tree of the canonical fields from first to last
+// (inclusive), keyed by their Graph names, with nested objects for dotted
+// paths. keyOf renames each path segment (for snake_case shapes).
+func fieldTree(first, last event.Field, text bool, keyOf func(string) string) *node {
+	root := &node{kids: map[string]*node{}}
+	for f := first; f <= last; f++ {
+		parts := strings.Split(f.String(), ".")
+		cur := root
+		for i, p := range parts {
+			k := keyOf(p)
+			if i == len(parts)-1 {
+				cur.kids[k] = &node{name: k, field: f, text: text}
+				break
+			}
+			next := cur.kids[k]
+			if next == nil {
+				next = &node{name: k, kids: map[string]*node{}, text: text}
+				cur.kids[k] = next
+			}
+			cur = next
+		}
+	}
+	return root
+}
+
+func sameKey(s string) string { return s }
+
+// Problem is something wrong with one member of a record that did not stop
+// the record from being read: a value of the wrong type, an unparsable time.
+// The member's value is kept among the event's unknown members.
+type Problem struct {
+	Offset int    // byte offset of the value in the record
+	Path   string // the member's path in the source record
+	Msg    string
+}
+
+func (p Problem) Error() string { return p.Path + ": " + p.Msg }
+
+// RecordError is a record that could not be read at all.
+type RecordError struct {
+	Offset int // byte offset in the record
+	Msg    string
+}
+
+func (e *RecordError) Error() string { return e.Msg }
+
+// Normalizer decodes records of every shape. Configure it, then call the
+// method of the record's shape once per record.
+type Normalizer struct {
+	// Fields is the projection: canonical fields not in it are skipped
+	// without decoding. Set it to event.AllFields for a full decode.
+	Fields event.FieldSet
+	// KeepExtra keeps members without a canonical field in SignIn.Extra;
+	// without it they are skipped.
+	KeepExtra bool
+
+	dec      jsontext.Decoder
+	inner    jsontext.Decoder // objects written as JSON text
+	valid    jsontext.Decoder // arrays and objects written as JSON text
+	path     []string
+	problems []Problem
+	buf      []byte
+	arena    arena
+}
+
+// NewNormalizer returns a Normalizer decoding every field and keeping
+// unknown members.
+func NewNormalizer() *Normalizer {
+	return &Normalizer{Fields: event.AllFields, KeepExtra: true}
+}
+
+// Problems returns the member problems of the last record. The slice is
+// reused by the next call.
+func (n *Normalizer) Problems() []Problem { return n.problems }
+
+func (n *Normalizer) begin(data []byte) *jsontext.Decoder {
+	n.dec.Reset(data)
+	n.path = n.path[:0]
+	n.problems = n.problems[:0]
+	return &n.dec
+}
+
+// finish turns a syntax error into a RecordError.
+func (n *Normalizer) finish(d *jsontext.Decoder) error {
+	if err := d.End(); err != nil {
+		se := err.(*jsontext.SyntaxError)
+		return &RecordError{Offset: se.Offset, Msg: "malformed JSON: " + se.Msg}
+	}
+	return nil
+}
+
+func notObject(d *jsontext.Decoder) error {
+	k := d.Peek()
+	if k == jsontext.Invalid {
+		d.Skip()
+		se, _ := d.Err().(*jsontext.SyntaxError)
+		if se != nil {
+			return &RecordError{Offset: se.Offset, Msg: "malformed JSON: " + se.Msg}
+		}
+	}
+	return &RecordError{Offset: d.Offset(), Msg: fmt.Sprintf("the record is a JSON %s, not an object", k)}
+}
+
+func (n *Normalizer) pathOf(key string) string {
+	if len(n.path) == 0 {
+		return key
+	}
+	return strings.Join(n.path, ".") + "." + key
+}
+
+func (n *Normalizer) problem(off int, key, format string, args ...any) {
+	n.problems = append(n.problems, Problem{Offset: off, Path: n.pathOf(key), Msg: fmt.Sprintf(format, args...)})
+}
+
+// object decodes the members of the object at d into ev following t.
+func (n *Normalizer) object(d *jsontext.Decoder, t *node, ev *event.SignIn) {
+	if !d.Object() {
+		return
+	}
+	for d.NextKey() {
+		k := t.kid(d.Key())
+		switch {
+		case k == nil && !n.KeepExtra:
+			d.SkipFast()
+		case k == nil:
+			n.extra(d, ev, string(d.Key()))
+		case k.set != nil:
+			k.set(n, d, ev)
+		case k.kids != nil:
+			n.nested(d, k, ev)
+		case !n.Fields.Has(k.field):
+			d.SkipFast()
+		default:
+			n.leaf(d, k, ev)
+		}
+	}
+}
+
+// nested decodes a member that maps to an object of fields.
+func (n *Normalizer) nested(d *jsontext.Decoder, k *node, ev *event.SignIn) {
+	switch d.Peek() {
+	case jsontext.Object:
+		n.path = append(n.path, k.name)
+		n.object(d, k, ev)
+		n.path = n.path[:len(n.path)-1]
+	case jsontext.Null:
+		d.Null()
+	case jsontext.String:
+		if k.text {
+			off := d.Offset()
+			s, _ := d.Str()
+			if len(s) == 0 {
+				return
+			}
+			// s stays valid while the inner decoder reads it: d is not
+			// used until the inner object is done.
+			n.inner.Reset(s)
+			if n.inner.Peek() == jsontext.Object {
+				n.path = append(n.path, k.name)
+				n.object(&n.inner, k, ev)
+				n.path = n.path[:len(n.path)-1]
+				if err := n.inner.End(); err == nil {
+					return
+				}
+			}
+			n.problem(off, k.name, "want an object or JSON text of one, got string %s", strconv.Quote(clip(s)))
+			n.keepRaw(ev, k.name, strconv.Quote(string(s)))
+			return
+		}
+		fallthrough
+	default:
+		off := d.Offset()
+		raw := d.Raw()
+		n.problem(off, k.name, "want an object, got %s", describe(raw))
+		n.keepRaw(ev, k.name, string(raw))
+	}
+}
+
+func (n *Normalizer) extra(d *jsontext.Decoder, ev *event.SignIn, key string) {
+	if !n.KeepExtra {
+		d.SkipFast()
+		return
+	}
+	raw := d.Raw()
+	if raw == nil {
+		return
+	}
+	n.buf = compact(n.buf[:0], raw)
+	n.keepRaw(ev, key, string(n.buf))
+}
+
+func (n *Normalizer) keepRaw(ev *event.SignIn, key, raw string) {
+	if n.KeepExtra {
+		ev.Extra = append(ev.Extra, event.Extra{Name: n.pathOf(key), Raw: raw})
+	}
+}
+
+// leaf decodes a member that fills one canonical field.
+func (n *Normalizer) leaf(d *jsontext.Decoder, k *node, ev *event.SignIn) {
+	f := k.field
+	off := d.Offset()
+	kind := d.Peek()
+	if kind == jsontext.Null {
+		d.Null()
+		ev.SetNull(f)
+		return
+	}
+	typ := f.Info().Type
+	switch {
+	case kind == jsontext.String && (typ == event.FString || typ == event.FEnum):
+		s, _ := d.Str()
+		ev.SetStr(f, n.arena.str(s))
+		return
+	case kind == jsontext.Number && typ == event.FInt:
+		b, _ := d.Number()
+		if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+			ev.SetInt(f, v)
+			return
+		}
+		n.problem(off, k.name, "want an integer, got %s", b)
+		n.keepRaw(ev, k.name, string(b))
+		return
+	case kind == jsontext.Number && typ == event.FReal:
+		b, _ := d.Number()
+		if v, err := strconv.ParseFloat(string(b), 64); err == nil {
+			ev.SetReal(f, v)
+			return
+		}
+		n.problem(off, k.name, "number %s out of range", b)
+		n.keepRaw(ev, k.name, string(b))
+		return
+	case kind == jsontext.Bool && typ == event.FBool:
+		b, _ := d.Bool()
+		ev.SetBool(f, b)
+		return
+	case (kind == jsontext.Array || kind == jsontext.Object) && typ == event.FJSON:
+		if raw := d.Raw(); raw != nil {
+			n.buf = compact(n.buf[:0], raw)
+			ev.SetStr(f, n.arena.str(n.buf))
+		}
+		return
+	case kind == jsontext.String && typ == event.FTime:
+		s, _ := d.Str()
+		lit := n.arena.str(s)
+		if t, ok := ParseTime(lit); ok {
+			ev.SetTime(f, t, lit)
+			return
+		}
+		n.problem(off, k.name, "want a time, got string %s", strconv.Quote(clip(s)))
+		n.keepRaw(ev, k.name, strconv.Quote(string(s)))
+		return
+	case kind == jsontext.String && k.text:
+		s, _ := d.Str()
+		n.text(off, k, ev, s)
+		return
+	case k.text && (kind == jsontext.Number || kind == jsontext.Bool) && (typ == event.FString || typ == event.FEnum):
+		ev.SetStr(f, n.arena.str(d.Raw()))
+		return
+	}
+	raw := d.Raw()
+	if raw == nil {
+		return
+	}
+	n.problem(off, k.name, "want %s, got %s", want(typ), describe(raw))
+	n.keepRaw(ev, k.name, string(compact(n.buf[:0], raw)))
+}
+
+// text decodes a value written as text (lenient members and CSV cells).
+func (n *Normalizer) text(off int, k *node, ev *event.SignIn, s []byte) {
+	f := k.field
+	typ := f.Info().Type
+	str := n.arena.str(s)
+	switch typ {
+	case event.FString, event.FEnum:
+		ev.SetStr(f, str)
+		return
+	case event.FInt:
+		if v, err := strconv.ParseInt(strings.TrimSpace(str), 10, 64); err == nil {
+			ev.SetInt(f, v)
+			return
+		}
+	case event.FReal:
+		if v, err := strconv.ParseFloat(strings.TrimSpace(str), 64); err == nil {
+			ev.SetReal(f, v)
+			return
+		}
+	case event.FBool:
+		switch strings.ToLower(strings.TrimSpace(str)) {
+		case "true":
+			ev.SetBool(f, true)
+			return
+		case "false":
+			ev.SetBool(f, false)
+			return
+		}
+	case event.FTime:
+		if t, ok := ParseTime(str); ok {
+			ev.SetTime(f, t, str)
+			return
+		}
+	case event.FJSON:
+		n.valid.Reset(s)
+		raw := n.valid.Raw()
+		if n.valid.End() == nil && raw != nil && (raw[0] == '[' || raw[0] == '{') {
+			n.buf = compact(n.buf[:0], raw)
+			ev.SetStr(f, n.arena.str(n.buf))
+			return
+		}
+	}
+	n.problem(off, k.name, "want %s, got string %s", want(typ), strconv.Quote(clip(s)))
+	n.keepRaw(ev, k.name, strconv.Quote(str))
+}
+
+func want(t event.FieldType) string {
+	switch t {
+	case event.FString, event.FEnum:
+		return "a string"
+	case event.FInt:
+		return "an integer"
+	case event.FReal:
+		return "a number"
+	case event.FBool:
+		return "true or false"
+	case event.FTime:
+		return "a time"
+	}
+	return "an array or object"
+}
+
+// describe names a raw JSON value for a message: its kind and a clipped text.
+func describe(raw []byte) string {
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	kind := "number"
+	switch raw[0] {
+	case '"':
+		kind = "string"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		kind = "boolean"
+	}
+	return kind + " " + clip(raw)
+}
+
+func clip(b []byte) string {
+	const max = 40
+	if len(b) > max {
+		return string(b[:max]) + "…"
+	}
+	return string(b)
+}
+
+// compact appends raw JSON to dst without the white space outside strings,
+// so that values kept from pretty-printed files fit on one line.
+func compact(dst, raw []byte) []byte {
+	inStr := false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if inStr {
+			dst = append(dst, c)
+			switch c {
+			case '\\':
+				if i+1 < len(raw) {
+					i++
+					dst = append(dst, raw[i])
+				}
+			case '"':
+				inStr = false
+			}
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '"':
+			inStr = true
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// timeLayouts are the time formats sign-in exports use, tried in order after
+// RFC 3339: Azure Monitor records from some pipelines, and the Log Analytics
+// portal's CSV export. Times without a zone are UTC.
+var timeLayouts = []string{
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+	"1/2/2006 3:04:05 PM",
+	"1/2/2006, 3:04:05.999 PM",
+	"1/2/2006, 3:04:05 PM",
+	"1/2/2006 15:04:05",
+}
+
+// ParseTime parses a time as sign-in sources write it.
+func ParseTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), true
+	}
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
