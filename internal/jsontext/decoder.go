@@ -628,29 +628,33 @@ func (d *Decoder) SkipFast() {
 	start := d.pos
 	var stack uint64 // bit i set: the container at depth i+1 is an object
 	depth := 0
-	for d.pos < len(d.buf) {
-		c := d.buf[d.pos]
-		switch {
-		case c == '"':
+	buf := d.buf
+	for d.pos < len(buf) {
+		switch skipClass[buf[d.pos]] {
+		case classToken:
+			d.pos++
+			continue
+		case classQuote:
 			d.skipString()
 			if d.err != nil {
 				return
 			}
 			continue
-		case c == '{' || c == '[':
+		case classOpen:
 			if depth == 64 || d.depth+depth >= MaxDepth {
 				// Deeper than the bit stack: finish with the full skip.
 				d.pos = start
 				d.Skip()
 				return
 			}
-			if c == '{' {
+			if buf[d.pos] == '{' {
 				stack |= 1 << depth
 			} else {
 				stack &^= 1 << depth
 			}
 			depth++
-		case c == '}' || c == ']':
+		case classClose:
+			c := buf[d.pos]
 			if depth == 0 || (c == '}') != (stack&(1<<(depth-1)) != 0) {
 				d.Fail(d.pos, "unexpected %s", quoteByte(c))
 				return
@@ -660,8 +664,8 @@ func (d *Decoder) SkipFast() {
 				d.pos++
 				return
 			}
-		case !tokenByte[c]:
-			d.Fail(d.pos, "unexpected %s", quoteByte(c))
+		default:
+			d.Fail(d.pos, "unexpected %s", quoteByte(buf[d.pos]))
 			return
 		}
 		d.pos++
@@ -669,10 +673,21 @@ func (d *Decoder) SkipFast() {
 	d.Fail(start, "unexpected end of input inside this value")
 }
 
-// tokenByte marks the bytes that may appear outside strings in JSON.
-var tokenByte = func() (t [256]bool) {
+// The byte classes of SkipFast.
+const (
+	classInvalid = iota
+	classToken   // may appear outside strings: white space, punctuation, literals, numbers
+	classQuote
+	classOpen
+	classClose
+)
+
+var skipClass = func() (t [256]uint8) {
 	for _, c := range []byte(" \t\r\n,:-+.0123456789eEtruefalsn") {
-		t[c] = true
+		t[c] = classToken
 	}
+	t['"'] = classQuote
+	t['{'], t['['] = classOpen, classOpen
+	t['}'], t[']'] = classClose, classClose
 	return
 }()

@@ -6,7 +6,7 @@ import (
 )
 
 // kidTable finds a node's member by key without converting the key to a
-// string or paying for a general map: open addressing over an FNV-1a hash,
+// string or paying for a general map: open addressing over keyHash,
 // built once per node from its kids map on first use.
 type kidTable struct {
 	mask  uint32
@@ -14,11 +14,16 @@ type kidTable struct {
 	nodes []*node
 }
 
-func fnv(b []byte) uint32 {
-	h := uint32(2166136261)
-	for _, c := range b {
-		h ^= uint32(c)
-		h *= 16777619
+// keyHash mixes a key's length and four of its bytes: member names differ in
+// length or at their ends, and probing compares whole keys, so this is
+// enough and costs the same for every key length.
+func keyHash(b []byte) uint32 {
+	n := len(b)
+	h := uint32(n) * 0x9E3779B1
+	if n > 0 {
+		h ^= uint32(b[0]) | uint32(b[n-1])<<8 | uint32(b[n/2])<<16 | uint32(b[n/3])<<24
+		h *= 0x85EBCA6B
+		h ^= h >> 15
 	}
 	return h
 }
@@ -30,7 +35,7 @@ func newKidTable(kids map[string]*node) *kidTable {
 	}
 	t := &kidTable{mask: size - 1, keys: make([]string, size), nodes: make([]*node, size)}
 	for k, n := range kids {
-		i := fnv([]byte(k)) & t.mask
+		i := keyHash([]byte(k)) & t.mask
 		for t.nodes[i] != nil {
 			i = (i + 1) & t.mask
 		}
@@ -40,7 +45,7 @@ func newKidTable(kids map[string]*node) *kidTable {
 }
 
 func (t *kidTable) get(key []byte) *node {
-	i := fnv(key) & t.mask
+	i := keyHash(key) & t.mask
 	for {
 		n := t.nodes[i]
 		if n == nil || t.keys[i] == string(key) {
