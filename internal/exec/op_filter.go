@@ -1,0 +1,36 @@
+package exec
+
+import (
+	"context"
+
+	"vigil/internal/event"
+	"vigil/internal/plan"
+)
+
+// filterOp keeps the rows whose predicate is true; false and null drop the
+// row.
+type filterOp struct {
+	input operator
+	pred  evalFn
+}
+
+func (c *compiler) filter(n *plan.Filter) (operator, error) {
+	in, err := c.node(n.Input)
+	if err != nil {
+		return nil, err
+	}
+	pred, err := c.expr(n.Pred, c.info.Schema(n.Input))
+	if err != nil {
+		return nil, err
+	}
+	return &filterOp{input: in, pred: pred}, nil
+}
+
+func (o *filterOp) run(ctx context.Context, emit func([]event.Value) error) error {
+	return o.input.run(ctx, func(row []event.Value) error {
+		if isTrue(o.pred(row)) {
+			return emit(row)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,59 @@
+package exec
+
+import (
+	"context"
+
+	"vigil/internal/diag"
+	"vigil/internal/event"
+	"vigil/internal/plan"
+)
+
+// scanOp reads a Table of the Catalog. With strs set (Fill
+// FillEmptyString), null values of those string columns read as "".
+type scanOp struct {
+	table Table
+	width int
+	name  string
+	at    diag.Span
+	strs  []int
+}
+
+func (c *compiler) scan(n *plan.Scan) (operator, error) {
+	t, ok := c.cat.Table(n.Table)
+	if !ok {
+		return nil, plan.Errorf(n.At, "unknown table '%s'", n.Table)
+	}
+	o := &scanOp{table: t, width: len(c.info.Schema(n)), name: n.Table, at: n.At}
+	if n.Fill == plan.FillEmptyString {
+		for i, col := range c.info.Schema(n) {
+			if col.Type == plan.TypeString {
+				o.strs = append(o.strs, i)
+			}
+		}
+	}
+	return o, nil
+}
+
+var emptyString = event.String("")
+
+func (o *scanOp) run(ctx context.Context, emit func([]event.Value) error) error {
+	var buf []event.Value
+	return o.table.Scan(ctx, func(row []event.Value) error {
+		if len(row) != o.width {
+			return plan.Errorf(o.at, "table '%s': row has %d values, schema has %d columns", o.name, len(row), o.width)
+		}
+		for _, i := range o.strs {
+			if row[i].IsNull() {
+				// The table owns row: fill a copy.
+				buf = append(buf[:0], row...)
+				for _, j := range o.strs {
+					if buf[j].IsNull() {
+						buf[j] = emptyString
+					}
+				}
+				return emit(buf)
+			}
+		}
+		return emit(row)
+	})
+}
