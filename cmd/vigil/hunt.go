@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -51,6 +52,10 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 	strict := fs.Bool("strict", false, "stop at the first bad record (exit 1)")
 	emit := fs.String("emit-events", "", "write the canonical events as JSON lines to `FILE` (- for standard output)")
 	problemsFile := fs.String("problems", "", "write every problem as JSON lines to `FILE`")
+	var rulePaths listFlag
+	fs.Var(&rulePaths, "rules", "load rule files from `PATH` (a file or directory; repeatable), besides the built-in pack")
+	noBuiltin := fs.Bool("no-builtin", false, "do not run the built-in rule pack")
+	output := fs.String("output", "", "write the alerts as JSON lines to `FILE` (- for standard output)")
 	workers := fs.Int("workers", 0, "decoding goroutines (default: one per core)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -70,6 +75,10 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 		opts.Format = s
 	}
 	files, err := input.Expand(fs.Args())
+	if err != nil {
+		return err
+	}
+	ruleSet, err := engine.LoadRules(rulePaths, *noBuiltin)
 	if err != nil {
 		return err
 	}
@@ -114,17 +123,36 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	huntStart := time.Now()
+	hunt := engine.Hunt(context.Background(), data, ruleSet)
+	huntElapsed := time.Since(huntStart)
+	if *output != "" {
+		if err := writeAlerts(*output, hunt.Alerts, stdout); err != nil {
+			return err
+		}
+	}
 	out := stdout
-	if *emit == "-" {
+	if *emit == "-" || *output == "-" {
 		out = stderr
 	}
 	printSummary(out, data, elapsed)
+	printRules(out, stderr, hunt, huntElapsed)
 	if data.Problems > 0 && pw == nil {
 		fmt.Fprintf(stderr, "vigil: hint: --problems FILE lists every problem; --strict stops at the first\n")
 	}
 	if len(data.Events) == 0 && sumRows(data) == 0 {
 		return fmt.Errorf("no sign-ins or table rows could be read from %d file(s)", len(files))
 	}
+	return nil
+}
+
+// listFlag collects a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, v)
 	return nil
 }
 
