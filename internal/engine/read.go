@@ -154,6 +154,7 @@ func Read(files []string, opts ReadOptions, report func(Problem)) (*Data, error)
 		opts.Fields = event.AllFields
 	}
 	r := &reader{opts: opts, report: report, data: &Data{Tables: map[string][]event.Row{}, Reasons: map[string]int{}}}
+	defer r.flatten()
 	for _, name := range files {
 		if err := r.file(name); err != nil {
 			return r.data, err
@@ -168,6 +169,20 @@ type reader struct {
 	data   *Data
 	info   *FileInfo
 	failed error // set when Strict stops reading
+
+	// Events are collected per batch and joined once at the end, rather
+	// than appended to one slice that grows and copies as it goes.
+	batches [][]event.SignIn
+	events  int
+}
+
+// flatten joins the collected batches into Data.Events.
+func (r *reader) flatten() {
+	r.data.Events = make([]event.SignIn, 0, r.events)
+	for _, b := range r.batches {
+		r.data.Events = append(r.data.Events, b...)
+	}
+	r.batches = nil
 }
 
 // problem records p; it returns false when reading must stop.
@@ -313,7 +328,10 @@ func (p *pipeline) collect() {
 		if r.failed != nil {
 			continue // drain; Strict already stopped reading
 		}
-		r.data.Events = append(r.data.Events, b.events...)
+		if len(b.events) > 0 {
+			r.batches = append(r.batches, b.events)
+			r.events += len(b.events)
+		}
 		for i := range b.rows {
 			t := b.rows[i].Table
 			r.data.Tables[t] = append(r.data.Tables[t], b.rows[i])
@@ -367,7 +385,7 @@ func (p *pipeline) json(rd io.Reader) {
 			p.r.info.Shape = shape
 		}
 		if p.cur == nil {
-			p.cur = &batch{shape: shape, table: p.table}
+			p.cur = &batch{shape: shape, table: p.table, data: getBuf(), recs: make([]rec, 0, batchRecords)}
 		}
 		b := p.cur
 		start := len(b.data)
@@ -509,7 +527,19 @@ func (p *pipeline) decode(n *normalize.Normalizer, b *batch) {
 			b.rows = append(b.rows, row)
 		}
 	}
+	putBuf(b.data)
 	b.data, b.cells = nil, nil
+}
+
+// Batch buffers are reused: decoding copies what it keeps out of them.
+var bufPool = sync.Pool{New: func() any { return make([]byte, 0, batchBytes+batchBytes/4) }}
+
+func getBuf() []byte { return bufPool.Get().([]byte)[:0] }
+
+func putBuf(b []byte) {
+	if cap(b) <= 4*batchBytes { // a batch that held a huge record is let go
+		bufPool.Put(b[:0])
+	}
 }
 
 // at positions a problem at byte off of a record.

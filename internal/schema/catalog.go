@@ -74,6 +74,9 @@ type Catalog struct {
 // with types inferred from its values. A cell that does not convert to
 // its column's type is null ("" in a string column) and reported by
 // Problems. Sign-in rows are built from their events during each Scan.
+//
+// Every table lists its rows in TimeGenerated order, ties in input order,
+// and the rows without a TimeGenerated last, in input order.
 func New(evs []event.SignIn, tables map[string][]event.Row) *Catalog {
 	c := &Catalog{
 		signIns: map[string]*signInRows{},

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"vigil/internal/event"
 	"vigil/internal/plan"
@@ -31,6 +32,8 @@ type Problem struct {
 	Raw    string // the cell's JSON text, clipped
 }
 
+// String describes the problem: where the cell came from, its table and
+// column, and its value.
 func (p Problem) String() string {
 	return fmt.Sprintf("%s: table %s, column %s: cannot convert %s", p.Origin, p.Table, p.Column, p.Raw)
 }
@@ -59,6 +62,9 @@ func newRowTable(name string, rows []event.Row, probs *problems) *rowTable {
 	}
 	for i := range rows {
 		for _, c := range rows[i].Cells {
+			if c.Name == "" {
+				continue // no query can name it
+			}
 			in, ok := seen[c.Name]
 			if !ok {
 				in = newInference(c.Name)
@@ -82,6 +88,10 @@ func newRowTable(name string, rows []event.Row, probs *problems) *rowTable {
 	if timeCol >= 0 && schema[timeCol].Type != plan.TypeDatetime {
 		timeCol = -1 // a TimeGenerated that is not a time: no row is in a window
 	}
+	index := make(map[string]int, len(schema))
+	for j, c := range schema {
+		index[c.Name] = j
+	}
 	var timed, untimed []entry
 	converted := make([][]event.Value, len(rows))
 	for i := range rows {
@@ -91,7 +101,10 @@ func newRowTable(name string, rows []event.Row, probs *problems) *rowTable {
 		}
 		row[typeCol] = event.String(name)
 		for _, c := range rows[i].Cells {
-			j := schema.Index(c.Name)
+			j, ok := index[c.Name]
+			if !ok {
+				continue
+			}
 			v, ok := convert(c.Raw, schema[j].Type)
 			if !ok {
 				probs.add(Problem{Table: name, Column: c.Name, Origin: rows[i].Origin, Raw: clip(c.Raw)})
@@ -116,12 +129,17 @@ func newRowTable(name string, rows []event.Row, probs *problems) *rowTable {
 	return t
 }
 
+// clip shortens a cell's text for a Problem, on a rune boundary.
 func clip(s string) string {
 	const max = 60
-	if len(s) > max {
-		return s[:max] + "…"
+	if len(s) <= max {
+		return s
 	}
-	return s
+	i := max
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // problems collects conversion problems, keeping the first maxProblems.

@@ -1,12 +1,14 @@
 package schema
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"vigil/internal/event"
+	"vigil/internal/normalize"
 	"vigil/internal/plan"
 )
 
@@ -321,6 +323,96 @@ func TestUnknownMembers(t *testing.T) {
 	for col, w := range want {
 		if diff := cmp.Diff(w, got[col], valueCmp); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", col, diff)
+		}
+	}
+}
+
+// TestServicePrincipalViews: the service-principal and managed-identity
+// tables have their own, smaller column sets, with JSON text for the
+// objects and no AADTenantId.
+func TestServicePrincipalViews(t *testing.T) {
+	record := `{"time":"2024-05-02T09:00:00Z","category":"CATEGORY","tenantId":"t1","resultType":"0",
+	  "properties":{"id":"ID","appId":"a1","servicePrincipalId":"sp1","servicePrincipalName":"backup-job",
+	  "ipAddress":"198.51.100.9","status":{"errorCode":0},"location":{"city":"Dublin","countryOrRegion":"IE"},
+	  "appliedConditionalAccessPolicies":[],"resourceServicePrincipalId":"rsp1","federatedCredentialId":"fc1"}}`
+	for _, tt := range []struct{ category, table string }{
+		{"ServicePrincipalSignInLogs", AADServicePrincipalSignInLogs},
+		{"MicrosoftServicePrincipalSignInLogs", AADServicePrincipalSignInLogs},
+		{"ManagedIdentitySignInLogs", AADManagedIdentitySignInLogs},
+	} {
+		n := normalize.NewNormalizer()
+		var ev event.SignIn
+		var row event.Row
+		if _, err := n.AzureMonitor([]byte(strings.ReplaceAll(record, "CATEGORY", tt.category)), &ev, &row); err != nil {
+			t.Fatal(err)
+		}
+		cat := New([]event.SignIn{ev}, nil)
+		rows := scanAll(t, cat, tt.table)
+		if len(rows) != 1 {
+			t.Fatalf("%s: %d rows in %s", tt.category, len(rows), tt.table)
+		}
+		got := rowMap(cat, tt.table, rows[0])
+		want := map[string]event.Value{
+			"Id":                         str("ID"),
+			"Category":                   str(tt.category),
+			"ServicePrincipalId":         str("sp1"),
+			"ServicePrincipalName":       str("backup-job"),
+			"ResourceServicePrincipalId": str("rsp1"),
+			"FederatedCredentialId":      str("fc1"),
+			"IPAddress":                  str("198.51.100.9"),
+			"LocationDetails":            str(`{"city":"Dublin","countryOrRegion":"IE"}`),
+			"ConditionalAccessPolicies":  str("[]"),
+			"ResultType":                 str("0"),
+			"Location":                   str("IE"),
+			"Type":                       str(tt.table),
+		}
+		for col, w := range want {
+			if diff := cmp.Diff(w, got[col], valueCmp); diff != "" {
+				t.Errorf("%s %s (-want +got):\n%s", tt.category, col, diff)
+			}
+		}
+		if _, ok := got["AADTenantId"]; ok {
+			t.Errorf("%s has AADTenantId, which the table reference does not list", tt.table)
+		}
+	}
+}
+
+// TestOddData: values that do not convert become null ("" in string
+// columns); nothing panics.
+func TestOddData(t *testing.T) {
+	var ev event.SignIn
+	ev.SetCategory("NonInteractiveUserSignInLogs")
+	for f := event.Field(0); f < event.NumFields; f++ {
+		if f != event.FCategory {
+			ev.SetNull(f)
+		}
+	}
+	var bad event.SignIn
+	bad.SetCategory("SignInLogs")
+	bad.SetStr(event.FAppliedConditionalAccessPolicies, "{not json")
+	bad.SetStr(event.FMfaDetail, "[1,")
+	bad.Extra = []event.Extra{{Name: "IsRisky", Raw: `"perhaps"`}, {Name: "TenantId", Raw: `{"a":`}}
+	cat := New([]event.SignIn{ev, bad}, map[string][]event.Row{
+		"Odd": {{Table: "Odd", Cells: []event.Cell{cell("TimeGenerated", `[`), cell("", `1`)}}},
+	})
+	for _, name := range cat.TableNames() {
+		scanAll(t, cat, name)
+	}
+	got := rowMap(cat, SigninLogs, scanAll(t, cat, SigninLogs)[0])
+	for col, w := range map[string]event.Value{
+		"ConditionalAccessPolicies": event.Null,
+		"MfaDetail":                 event.Null,
+		"IsRisky":                   event.Null,
+		"TenantId":                  str(`{"a":`),
+	} {
+		if diff := cmp.Diff(w, got[col], valueCmp); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", col, diff)
+		}
+	}
+	ni := rowMap(cat, AADNonInteractiveUserSignInLogs, scanAll(t, cat, AADNonInteractiveUserSignInLogs)[0])
+	for col, v := range ni {
+		if col != "Category" && col != "Type" && col != "OperationName" && !event.Equal(v, event.Null) && !event.Equal(v, str("")) {
+			t.Errorf("all-null sign-in: %s = %v", col, v)
 		}
 	}
 }

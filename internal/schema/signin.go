@@ -227,7 +227,7 @@ func (m *member) value(ev *event.SignIn) (event.Value, bool) {
 	if m.kids == nil {
 		return dynamicField(ev, m.field)
 	}
-	var ms []event.Member
+	ms := make([]event.Member, 0, len(m.kids))
 	for _, k := range m.kids {
 		if v, ok := k.value(ev); ok {
 			ms = append(ms, event.Member{Key: k.key, Value: v})
@@ -237,6 +237,39 @@ func (m *member) value(ev *event.SignIn) (event.Value, bool) {
 		return event.Null, false
 	}
 	return event.Object(ms...), true
+}
+
+// appendJSON appends the object as compact JSON text, as value would
+// render it; ok is false when no member is set.
+func (m *member) appendJSON(dst []byte, ev *event.SignIn) ([]byte, bool) {
+	if m.kids == nil {
+		v, ok := dynamicField(ev, m.field)
+		if !ok {
+			return dst, false
+		}
+		return v.AppendJSON(dst), true
+	}
+	start := len(dst)
+	dst = append(dst, '{')
+	some := false
+	for _, k := range m.kids {
+		mark := len(dst)
+		if some {
+			dst = append(dst, ',')
+		}
+		dst = event.String(k.key).AppendJSON(dst)
+		dst = append(dst, ':')
+		var ok bool
+		if dst, ok = k.appendJSON(dst, ev); ok {
+			some = true
+		} else {
+			dst = dst[:mark]
+		}
+	}
+	if !some {
+		return dst[:start], false
+	}
+	return append(dst, '}'), true
 }
 
 // dynamicField returns a canonical field as a dynamic value: JSON fields
@@ -282,6 +315,16 @@ func (s source) getter(t plan.Type) getter {
 			v := s.special(ev)
 			return v, !v.IsNull()
 		}
+	case s.group != nil && t == plan.TypeString:
+		// JSON text written straight from the fields.
+		g := s.group
+		return func(ev *event.SignIn) event.Value {
+			buf, ok := g.appendJSON(nil, ev)
+			if !ok {
+				return emptyString
+			}
+			return event.String(string(buf))
+		}
 	case s.group != nil:
 		raw = s.group.value
 	case s.extra != nil:
@@ -305,6 +348,14 @@ func (s source) getter(t plan.Type) getter {
 					return event.Datetime(tm)
 				}
 				return event.Null
+			}
+		}
+		if f.Info().Type == event.FJSON && t == plan.TypeString {
+			// The event keeps arrays and objects as compact JSON text,
+			// which is what a string column shows.
+			return func(ev *event.SignIn) event.Value {
+				s, _ := ev.Str(f)
+				return event.String(s)
 			}
 		}
 		raw = func(ev *event.SignIn) (event.Value, bool) { return dynamicField(ev, f) }
