@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 	"unsafe"
 
 	"vigil/internal/event"
@@ -286,7 +285,7 @@ func (n *Normalizer) leaf(d *jsontext.Decoder, k *node, ev *event.SignIn) {
 	case kind == jsontext.String && typ == event.FTime:
 		s, _ := d.Str()
 		lit := n.arena.str(s)
-		if t, ok := ParseTime(lit); ok {
+		if t, ok := event.ParseTime(lit); ok {
 			ev.SetTime(f, t, lit)
 			return
 		}
@@ -338,7 +337,7 @@ func (n *Normalizer) text(off int, k *node, ev *event.SignIn, s []byte) {
 			return
 		}
 	case event.FTime:
-		if t, ok := ParseTime(str); ok {
+		if t, ok := event.ParseTime(str); ok {
 			ev.SetTime(f, t, str)
 			return
 		}
@@ -426,31 +425,4 @@ func compact(dst, raw []byte) []byte {
 		dst = append(dst, c)
 	}
 	return dst
-}
-
-// timeLayouts are the time formats sign-in exports use, tried in order after
-// RFC 3339: Azure Monitor records from some pipelines, and the Log Analytics
-// portal's CSV export. Times without a zone are UTC.
-var timeLayouts = []string{
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999",
-	"1/2/2006 3:04:05 PM",
-	"1/2/2006, 3:04:05.999 PM",
-	"1/2/2006, 3:04:05 PM",
-	"1/2/2006 15:04:05",
-}
-
-// ParseTime parses a time as sign-in sources write it.
-func ParseTime(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), true
-	}
-	for _, l := range timeLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
 }

@@ -4,44 +4,10 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"vigil/internal/event"
 	"vigil/internal/plan"
 )
-
-// timeLayouts are the time formats Log Analytics exports use, tried after
-// RFC 3339: ISO times without a zone or with a space for the T, and the
-// portal's CSV export ("5/2/2024, 9:00:00.000 AM"). Times without a zone
-// are UTC. Go's parser accepts a fractional second after the seconds even
-// when the layout has none.
-var timeLayouts = []string{
-	"2006-01-02T15:04:05",
-	"2006-01-02 15:04:05Z07:00",
-	"2006-01-02 15:04:05",
-	"1/2/2006, 3:04:05 PM",
-	"1/2/2006 3:04:05 PM",
-	"1/2/2006, 15:04:05",
-	"1/2/2006 15:04:05",
-	"2006-01-02",
-}
-
-// parseTime parses a time as Log Analytics exports write it.
-func parseTime(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, false
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), true
-	}
-	for _, l := range timeLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
-}
 
 var emptyString = event.String("")
 
@@ -124,7 +90,7 @@ func convert(raw string, t plan.Type) (v event.Value, ok bool) {
 		}
 	case plan.TypeDatetime:
 		if j.Kind() == event.KindString {
-			if tm, ok := parseTime(j.Str()); ok {
+			if tm, ok := event.ParseTime(j.Str()); ok {
 				return event.Datetime(tm), true
 			}
 		}
@@ -158,7 +124,7 @@ func (in *inference) add(raw string) {
 	in.seen = true
 	in.kinds[j.Kind()] = true
 	if j.Kind() == event.KindString {
-		if _, ok := parseTime(j.Str()); !ok {
+		if _, ok := event.ParseTime(j.Str()); !ok {
 			in.allTime = false
 		}
 	}
