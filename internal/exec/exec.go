@@ -208,6 +208,14 @@ func (c *compiler) node(n plan.Node) (operator, error) {
 		return c.distinct(n)
 	case *plan.Count:
 		return c.count(n)
+	case *plan.FillNulls:
+		return c.fillNulls(n)
+	case *plan.RenameFields:
+		return c.renameFields(n)
+	case *plan.EventStats:
+		return c.eventStats(n)
+	case *plan.Dedup:
+		return c.dedup(n)
 	}
 	return nil, plan.Errorf(n.Span(), "not supported yet: plan node %T", n)
 }

@@ -15,6 +15,9 @@ type aggregateOp struct {
 	by    []evalFn
 	aggs  []*aggSpec
 	width int
+	// SPL stats rules (plan.Aggregate.DropNullKeys, ExpandKeys); see
+	// op_aggregate_spl.go.
+	dropNull, expand bool
 }
 
 type group struct {
@@ -28,7 +31,7 @@ func (c *compiler) aggregate(n *plan.Aggregate) (operator, error) {
 		return nil, err
 	}
 	inSchema := c.info.Schema(n.Input)
-	o := &aggregateOp{input: in, width: len(c.info.Schema(n))}
+	o := &aggregateOp{input: in, width: len(c.info.Schema(n)), dropNull: n.DropNullKeys, expand: n.ExpandKeys}
 	for _, b := range n.By {
 		f, err := c.expr(b.Expr, inSchema)
 		if err != nil {
@@ -85,6 +88,10 @@ func (o *aggregateOp) run(ctx context.Context, emit func([]event.Value) error) e
 	keyVals := make([]event.Value, len(o.by))
 	err := o.input.run(ctx, func(row []event.Value) error {
 		var g *group
+		if len(o.by) > 0 && (o.dropNull || o.expand) {
+			o.addSPL(row, index, &groups, keyVals)
+			return nil
+		}
 		if len(o.by) == 0 {
 			g = groups[0]
 		} else {

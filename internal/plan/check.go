@@ -296,6 +296,9 @@ func (c *checker) node1(n Node) (Schema, error) {
 		}
 		return Schema{{n.Name, TypeLong}}, nil
 	}
+	if s, ok, err := c.checkSPL(n); ok {
+		return s, err
+	}
 	return nil, unsupported(n.Span(), fmt.Sprintf("plan node %T", n))
 }
 

@@ -214,6 +214,9 @@ func (w *needWalker) walk(n Node, need map[string]bool) {
 	case *Count:
 		w.walk(n.Input, map[string]bool{})
 	default:
+		if w.walkSPL(n, need) {
+			return
+		}
 		for _, in := range n.Children() {
 			w.walk(in, all(in))
 		}

@@ -7,7 +7,8 @@
 //
 // A front-end builds a tree of Node values (pointers to Scan, Values, Filter,
 // Extend, Project, ProjectAway, Rename, Reorder, Aggregate, Join, Union,
-// MvExpand, Sort, Top, Limit, Distinct, Count) whose scalar expressions are
+// MvExpand, Sort, Top, Limit, Distinct, Count, and for SPL FillNulls,
+// RenameFields, EventStats, Dedup) whose scalar expressions are
 // Expr values (pointers to Literal, ColumnRef, Member, Index, Call), then
 // calls Check with a Resolver of table schemas. Check infers every node's
 // output Schema and every expression's Type and reports the first problem as
@@ -80,15 +81,25 @@
 // datetime, timespan, dynamic, and unknown for untyped nulls); values are
 // event.Value. Kusto int and long are both TypeLong.
 //
+// # SPL (node_spl.go, catalog_spl.go)
+//
+// SPL events lack fields instead of holding nulls, and a field may hold
+// several values: the SPL front-end reads a null as a missing field and a
+// dynamic array as a multivalue field, and lowers to
+//
+//	stats … by f               Aggregate{…, DropNullKeys: true, ExpandKeys: true}
+//	eventstats … by f          EventStats{By, Aggs} (aggregates appended to every row)
+//	dedup [N] f …              Dedup{Columns, Keep, KeepEmpty, Consecutive}
+//	fillnull [value=v] [f …]   FillNulls{Value, Columns} (no columns: the whole
+//	                           result set, a pipeline breaker)
+//	rename properties.* as *   RenameFields (wildcards, target replaced)
+//	field=value, eval, where   spl.* catalogue entries (spl.search, spl.==, …)
+//
+// The zero values of Aggregate's DropNullKeys and ExpandKeys keep the Kusto
+// behaviour.
+//
 // # Extension points (not built yet)
 //
-//   - SPL stats with a multivalue BY (one group per value, results lacking a
-//     BY field excluded), eventstats (aggregate appended to every row) and
-//     dedup will be new fields or nodes next to Aggregate / Distinct, with
-//     zero values meaning today's behaviour.
-//   - SPL fillnull over the whole result set and rename with wildcards are
-//     new nodes (FillNull, a wildcard-aware Rename) — dataset-wide, so
-//     pipeline breakers in exec.
 //   - Elastic rule types: NewTerms and Threshold nodes above a Filter whose
 //     predicate is the lowered Kuery query (kuery.* catalogue entries).
 //   - Join clash policies for SPL (right wins), more join kinds (rightouter,

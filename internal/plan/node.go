@@ -104,11 +104,19 @@ type Reorder struct {
 // no rows. Without By there is exactly one output row, even for an empty
 // input (count() = 0, the other aggregations their empty value), as in Kusto
 // and SPL.
+//
+// SPL stats sets two rules of its own: with DropNullKeys a row whose By
+// values include a null (or an empty array) belongs to no group (SPL drops
+// results lacking a BY field); with ExpandKeys a By value that is a dynamic
+// array puts the row in one group per distinct element (a multivalue BY
+// field), several such values giving every combination.
 type Aggregate struct {
-	Input Node
-	By    []Assign
-	Aggs  []Agg
-	At    diag.Span
+	Input        Node
+	By           []Assign
+	Aggs         []Agg
+	DropNullKeys bool
+	ExpandKeys   bool
+	At           diag.Span
 }
 
 // Agg is one aggregation of an Aggregate: Func (a catalogue entry of kind

@@ -104,6 +104,12 @@ func header(n Node) string {
 			b.WriteString(" by ")
 			writeAssigns(&b, n.By)
 		}
+		if n.DropNullKeys {
+			b.WriteString(" drop-null-keys")
+		}
+		if n.ExpandKeys {
+			b.WriteString(" expand-keys")
+		}
 	case *Join:
 		b.WriteString("Join kind=")
 		b.WriteString(n.Kind.String())
@@ -174,7 +180,9 @@ func header(n Node) string {
 		b.WriteString("Count ")
 		b.WriteString(quoteName(n.Name))
 	default:
-		b.WriteString("?")
+		if !headerSPL(&b, n) {
+			b.WriteString("?")
+		}
 	}
 	return b.String()
 }
