@@ -8,5 +8,5 @@ import "embed"
 // FS holds the rule files: sentinel/*.yaml (and, as they land, elastic/*.toml,
 // splunk/*.yml).
 //
-//go:embed sentinel
+//go:embed sentinel splunk elastic
 var FS embed.FS

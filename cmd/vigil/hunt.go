@@ -57,12 +57,24 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 	noBuiltin := fs.Bool("no-builtin", false, "do not run the built-in rule pack")
 	output := fs.String("output", "", "write the alerts as JSON lines to `FILE` (- for standard output)")
 	workers := fs.Int("workers", 0, "decoding goroutines (default: one per core)")
+	var macroPaths listFlag
+	fs.Var(&macroPaths, "macros", "read SPL macro definitions from `PATH` (ESCU macros/*.yml, a macros.conf, or a directory of them; repeatable), overriding the built-ins")
+	lookups := lookupFlag{}
+	fs.Var(lookups, "lookup", "`NAME=PATH`: CSV file of the lookup NAME for SPL's lookup command (repeatable)")
+	stateDir := fs.String("state", "", "keep the first-seen history of new_terms rules in `DIR` between hunts")
+	asnDB := fs.String("asn-db", "", "look up source.as.* in the MaxMind-format ASN database `PATH` (GeoLite2-ASN, DB-IP, ip-location-db)")
+	alertsSince := fs.String("alerts-since", "", "report only alerts from `TIME` on (RFC 3339 or YYYY-MM-DD); earlier data still feeds history and windows")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usagef("hunt needs at least one PATH")
 	}
+	common, err := openCommon(*stateDir, *asnDB, *alertsSince)
+	if err != nil {
+		return err
+	}
+	defer common.close()
 	opts := engine.ReadOptions{Tables: tables, Strict: *strict, Workers: *workers, KeepExtra: true}
 	if *format != "" {
 		s, err := input.ParseShape(*format)
@@ -81,6 +93,14 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 	ruleSet, err := engine.LoadRules(rulePaths, *noBuiltin)
 	if err != nil {
 		return err
+	}
+	macros, err := engine.LoadMacros(macroPaths)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	lookupTables, err := engine.LoadLookups(lookups)
+	if err != nil {
+		return usageError{err.Error()}
 	}
 	for path := range tables {
 		if !contains(files, path) {
@@ -124,8 +144,11 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	huntStart := time.Now()
-	hunt := engine.Hunt(context.Background(), data, ruleSet)
+	hunt := engine.HuntWith(context.Background(), data, ruleSet, engine.HuntOptions{Macros: macros, Lookups: lookupTables, CommonOptions: common.opts})
 	huntElapsed := time.Since(huntStart)
+	if err := common.finish(hunt, stderr); err != nil {
+		return err
+	}
 	if *output != "" {
 		if err := writeAlerts(*output, hunt.Alerts, stdout); err != nil {
 			return err
@@ -137,12 +160,27 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 	}
 	printSummary(out, data, elapsed)
 	printRules(out, stderr, hunt, huntElapsed)
+	common.printASN(out, hunt)
 	if data.Problems > 0 && pw == nil {
 		fmt.Fprintf(stderr, "vigil: hint: --problems FILE lists every problem; --strict stops at the first\n")
 	}
 	if len(data.Events) == 0 && sumRows(data) == 0 {
 		return fmt.Errorf("no sign-ins or table rows could be read from %d file(s)", len(files))
 	}
+	return nil
+}
+
+// lookupFlag collects --lookup NAME=PATH.
+type lookupFlag map[string]string
+
+func (l lookupFlag) String() string { return "" }
+
+func (l lookupFlag) Set(v string) error {
+	name, path, ok := strings.Cut(v, "=")
+	if !ok || name == "" || path == "" {
+		return fmt.Errorf("want NAME=PATH, got %q", v)
+	}
+	l[name] = path
 	return nil
 }
 

@@ -48,6 +48,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"hunt", "read sign-in exports and report what they hold", huntUsage, runHunt},
+		{"gen", "write a synthetic tenant's sign-in logs with labelled attacks", genUsage, runGen},
 		{"version", "print the version of vigil", "usage: vigil version\n", runVersion},
 		{"help", "show help for vigil or a command", "usage: vigil help [COMMAND]\n", runHelp},
 	}
@@ -158,8 +159,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
-				return err
+				return err // the flag set has printed the usage
 			}
 			return usageError{err.Error()}
 		}

@@ -56,6 +56,21 @@ type Alert struct {
 	Truncated int
 	// Details are the rule's custom details (name → values), in order.
 	Details []Field
+	// Message is the alert's message with the rule's template filled in
+	// (Splunk risk messages: "User $user$ …" → "User alice@… …"); "" when
+	// the rule has none.
+	Message string
+	// Risks are the risk events behind the alert (Splunk risk-based
+	// alerting: one per risk object and value of a result row).
+	Risks []Risk
+}
+
+// Risk is one risk event: an object (a user, a system) given a score.
+type Risk struct {
+	Object     string // the object's value ("alice@contoso.com")
+	ObjectType string // user, system, other
+	Field      string // the result field it was taken from
+	Score      int
 }
 
 // MaxEvidence bounds the origins an alert carries.
@@ -122,6 +137,28 @@ func (a *Alert) AppendJSON(dst []byte) []byte {
 	if a.RiskScore > 0 {
 		dst = append(dst, `,"risk_score":`...)
 		dst = strconv.AppendInt(dst, int64(a.RiskScore), 10)
+	}
+	if a.Message != "" {
+		dst = append(dst, `,"message":`...)
+		dst = quote(dst, a.Message)
+	}
+	if len(a.Risks) > 0 {
+		dst = append(dst, `,"risks":[`...)
+		for i, r := range a.Risks {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, `{"object":`...)
+			dst = quote(dst, r.Object)
+			dst = append(dst, `,"object_type":`...)
+			dst = quote(dst, r.ObjectType)
+			dst = append(dst, `,"field":`...)
+			dst = quote(dst, r.Field)
+			dst = append(dst, `,"score":`...)
+			dst = strconv.AppendInt(dst, int64(r.Score), 10)
+			dst = append(dst, '}')
+		}
+		dst = append(dst, ']')
 	}
 	dst = append(dst, `,"mitre":[`...)
 	for i, m := range a.MITRE {

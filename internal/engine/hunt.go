@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -40,6 +41,9 @@ type RuleRun struct {
 	Alerts int
 	// Err is a failure while running (after a successful compile).
 	Err error
+	// Warnings are what the vendor would have shown on the rule without
+	// failing it (Elastic: runs that reached max_signals).
+	Warnings []string
 }
 
 // HuntResult is the outcome of running rules over data.
@@ -53,7 +57,12 @@ type HuntResult struct {
 // not compile gets its diagnostics (positioned in its file) and does not run;
 // the others still do. Alerts are sorted by time, then rule.
 func Hunt(ctx context.Context, data *Data, set *RuleSet) *HuntResult {
-	h := &hunt{ctx: ctx, data: data, evidence: newEvidenceIndex(data.Events)}
+	return HuntWith(ctx, data, set, HuntOptions{})
+}
+
+// HuntWith is Hunt with options (SPL macros and lookups).
+func HuntWith(ctx context.Context, data *Data, set *RuleSet, opts HuntOptions) *HuntResult {
+	h := &hunt{ctx: ctx, data: data, evidence: newEvidenceIndex(data.Events), opts: opts}
 	h.first, h.last, h.haveData = data.TimeRange()
 	res := &HuntResult{}
 	for _, l := range set.Rules {
@@ -67,10 +76,17 @@ func Hunt(ctx context.Context, data *Data, set *RuleSet) *HuntResult {
 		switch l.Rule.Format {
 		case rule.FormatSentinel:
 			alerts, diags, run.Err = h.sentinel(l.Rule)
+		case rule.FormatSplunk:
+			alerts, diags, run.Err = h.splunk(l.Rule)
+		case rule.FormatElastic:
+			alerts, diags, run.Err = h.elastic(l.Rule, &run.Warnings)
 		default:
 			diags.Add(diag.Unsupported(l.File, diag.Pos{}, l.Rule.Format.String(), l.Rule.Format.String()+" rules"))
 		}
 		l.Diags = append(l.Diags, diags...)
+		if since := opts.AlertsSince; !since.IsZero() {
+			alerts = slices.DeleteFunc(alerts, func(a *alert.Alert) bool { return a.Time.Before(since) })
+		}
 		run.Alerts = len(alerts)
 		res.Alerts = append(res.Alerts, alerts...)
 	}
@@ -87,6 +103,9 @@ type hunt struct {
 	haveData    bool
 	evidence    *evidenceIndex
 	sentinelV   Views
+	opts        HuntOptions
+	splunkS     *splunkHunt
+	elasticS    *elasticHunt
 }
 
 // sentinel runs a Microsoft Sentinel rule.

@@ -12,7 +12,9 @@ import (
 
 	"vigil/internal/diag"
 	"vigil/internal/rule"
+	"vigil/internal/rule/elastic"
 	"vigil/internal/rule/sentinel"
+	"vigil/internal/rule/splunk"
 	"vigil/rules"
 )
 
@@ -108,10 +110,10 @@ func (s *RuleSet) add(file string, data []byte) {
 	l := &LoadedRule{File: file}
 	switch ext := strings.ToLower(path.Ext(file)); {
 	case ext == ".toml":
-		l.Diags.Add(diag.Unsupported(file, diag.Pos{}, "elastic", "Elastic detection rules (TOML)"))
+		l.Rule, l.Diags = elastic.Load(file, data)
 	case ext == ".yaml" || ext == ".yml":
 		if looksLikeESCU(data) {
-			l.Diags.Add(diag.Unsupported(file, diag.Pos{}, "splunk", "Splunk ESCU detections"))
+			l.Rule, l.Diags = splunk.Load(file, data)
 			break
 		}
 		l.Rule, l.Diags = sentinel.Load(file, data)

@@ -43,6 +43,21 @@ func ParseCategory(s string) (Category, bool) {
 	return CategoryOther, false
 }
 
+// Source is the kind of export an event was read from. Views use it where a
+// pipeline's literals differ from the source's: Graph writes the userType
+// enum in lower case ("member"), the diagnostic-record pipelines that Log
+// Analytics, Elastic and Splunk read capitalise it ("Member").
+type Source uint8
+
+// The sources.
+const (
+	SourceUnknown Source = iota
+	SourceGraph
+	SourceAzureMonitor
+	SourceLogAnalytics
+	SourceElastic
+)
+
 // Origin says where an event came from.
 type Origin struct {
 	File   string // path as given on the command line, or "-" for stdin
@@ -82,6 +97,7 @@ type slot struct {
 // The zero SignIn is an empty event ready for use.
 type SignIn struct {
 	Category Category
+	Source   Source
 	Origin   Origin
 	Extra    []Extra
 
@@ -206,6 +222,30 @@ func (e *SignIn) Present() FieldSet {
 func (e *SignIn) Reset() {
 	vals := e.vals[:0]
 	*e = SignIn{vals: vals}
+}
+
+// UserType returns the userType literal as a pipeline would store it:
+// graphStyle gives Graph's lower-case enum ("member", "guest"), otherwise the
+// capitalised form of diagnostic records ("Member", "Guest"). Only the two
+// known values are recased, and only when the event's source wrote them the
+// other way as a convention (a Graph export, or a diagnostic-record-based
+// export read back for a Graph view); a literal a diagnostic-based pipeline
+// itself stored ("member" in an Elastic document) is what that pipeline holds
+// and is kept.
+func (e *SignIn) UserType(graphStyle bool) (string, bool) {
+	s, ok := e.Str(FUserType)
+	if !ok {
+		return "", false
+	}
+	known := strings.EqualFold(s, "member") || strings.EqualFold(s, "guest")
+	switch {
+	case !known:
+	case graphStyle && e.Source != SourceGraph:
+		s = strings.ToLower(s)
+	case !graphStyle && e.Source == SourceGraph:
+		s = strings.ToUpper(s[:1]) + strings.ToLower(s[1:])
+	}
+	return s, true
 }
 
 // Time returns the event's time as its pipelines see it first: the record

@@ -64,6 +64,7 @@ func setScalarText(n *Normalizer, d *jsontext.Decoder, ev *event.SignIn) {
 // category is not a sign-in category (AuditLogs, …) is returned as a row of
 // the table named by its category instead, with isRow set.
 func (n *Normalizer) AzureMonitor(data []byte, ev *event.SignIn, row *event.Row) (isRow bool, err error) {
+	ev.Source = event.SourceAzureMonitor
 	d := n.begin(data)
 	if d.Peek() != jsontext.Object {
 		return false, notObject(d)

@@ -321,6 +321,7 @@ type ecsDoc struct {
 // when absent it is decided as for a Graph signIn (signInEventTypes, then
 // isInteractive).
 func (n *Normalizer) Elastic(data []byte, ev *event.SignIn, row *event.Row) (isRow bool, err error) {
+	ev.Source = event.SourceElastic
 	d := n.begin(data)
 	if d.Peek() != jsontext.Object {
 		return false, notObject(d)

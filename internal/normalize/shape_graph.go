@@ -19,6 +19,7 @@ var graphTree = func() *node {
 
 // Graph decodes a Microsoft Graph signIn object.
 func (n *Normalizer) Graph(data []byte, ev *event.SignIn) error {
+	ev.Source = event.SourceGraph
 	d := n.begin(data)
 	if d.Peek() != jsontext.Object {
 		return notObject(d)

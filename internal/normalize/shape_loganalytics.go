@@ -201,6 +201,7 @@ func errNoTable() error {
 // column in source order and the Raw JSON text of its value, and isRow is
 // set; ev is then emptied, keeping its Origin.
 func (n *Normalizer) LogAnalytics(data []byte, table string, ev *event.SignIn, row *event.Row) (isRow bool, err error) {
+	ev.Source = event.SourceLogAnalytics
 	d := n.begin(data)
 	if d.Peek() != jsontext.Object {
 		return false, notObject(d)
@@ -254,6 +255,7 @@ func emptyKeepOrigin(ev *event.SignIn) {
 // JSON string. CSV carries no byte offsets: a Problem's Path names the
 // column and its Offset is 0.
 func (n *Normalizer) LogAnalyticsCSV(header, cells []string, table string, ev *event.SignIn, row *event.Row) (isRow bool, err error) {
+	ev.Source = event.SourceLogAnalytics
 	n.begin(nil)
 	if len(cells) != len(header) {
 		return false, &RecordError{Msg: fmt.Sprintf("the row has %d cells but the header names %d columns", len(cells), len(header))}

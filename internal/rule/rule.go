@@ -76,6 +76,11 @@ type Rule struct {
 
 	// Sentinel holds what only Sentinel rules have; nil for other formats.
 	Sentinel *Sentinel
+	// Elastic holds what only Elastic rules have; nil for other formats.
+	Elastic *Elastic
+	// Splunk holds what only Splunk ESCU detections have; nil for other
+	// formats.
+	Splunk *Splunk
 }
 
 // Sentinel is the schedule, trigger, grouping and entity mapping of a
@@ -242,4 +247,132 @@ func parseISODuration(orig string) (time.Duration, error) {
 		return 0, fmt.Errorf("invalid ISO 8601 duration %q", orig)
 	}
 	return total, nil
+}
+
+// Elastic is the schedule and rule type of an Elastic detection rule
+// (elastic/detection-rules TOML). Times relative to a run ("now-9m",
+// "now-14d") are kept as durations back from the run's time.
+type Elastic struct {
+	Type     ElasticType
+	Index    []string      // index patterns ("logs-azure.signinlogs-*", "filebeat-*")
+	From     time.Duration // how far back each run looks: 9m for from = "now-9m"
+	Interval time.Duration // how often it runs; 5m when the file does not say
+	// MaxSignals bounds the alerts of one run; 100 when the file does not say.
+	MaxSignals int
+	// TimestampOverride is the field that places documents in a run's
+	// window ("event.ingested"), with @timestamp as the fallback for
+	// documents that lack it; "" means @timestamp.
+	TimestampOverride string
+
+	// NewTerms are the fields whose value tuples must be new (type
+	// new_terms, one to three), and HistoryWindow how far back from a run
+	// the history starts (14d for history_window_start = "now-14d").
+	NewTerms      []string
+	HistoryWindow time.Duration
+
+	// Threshold is the grouping and count of a threshold rule; nil for
+	// other types.
+	Threshold *Threshold
+
+	Note                string   // the investigation guide (Markdown)
+	InvestigationFields []string // fields an analyst looks at first
+}
+
+// ElasticType is the type of an Elastic rule.
+type ElasticType uint8
+
+// The Elastic rule types vigil runs.
+const (
+	ElasticQuery ElasticType = iota + 1
+	ElasticNewTerms
+	ElasticThreshold
+)
+
+var elasticTypeNames = [...]string{"", "query", "new_terms", "threshold"}
+
+// String returns the type as rule files write it: query, new_terms,
+// threshold.
+func (t ElasticType) String() string {
+	if int(t) < len(elasticTypeNames) {
+		return elasticTypeNames[t]
+	}
+	return fmt.Sprintf("elastictype(%d)", int(t))
+}
+
+// Threshold is the aggregation of an Elastic threshold rule: documents are
+// grouped by Fields (none: all documents form one group), and a group
+// whose count reaches Value raises an alert; with CardinalityField set, the
+// group must also hold at least CardinalityValue distinct values of that
+// field.
+type Threshold struct {
+	Fields           []string
+	Value            int
+	CardinalityField string
+	CardinalityValue int
+}
+
+// Splunk is what a Splunk ESCU detection (splunk/security_content YAML)
+// holds besides the common fields: its metadata, schedule and risk-based
+// alerting. Rule.Query is the search (before macro expansion) and
+// Rule.RiskScore the highest risk object score.
+type Splunk struct {
+	Type                string // TTP, Anomaly, Hunting, Correlation, …
+	Status              string // production, experimental, deprecated, …
+	Date                string
+	Author              string
+	DataSources         []string
+	HowToImplement      string
+	KnownFalsePositives string
+	References          []string
+	Drilldowns          []Drilldown
+
+	// The schedule: a cron expression and the window of each run, as
+	// Splunk relative times (earliest inclusive, latest exclusive). The
+	// files do not carry them; the loader sets ESCU's defaults for the
+	// detection's type (0 * * * *, -70m@m, -10m@m).
+	Cron         string
+	EarliestTime string
+	LatestTime   string
+
+	// RiskMessage is the risk message template ("User $user$ …").
+	RiskMessage   string
+	RiskObjects   []RiskObject
+	ThreatObjects []ThreatObject
+
+	AnalyticStories []string
+	AssetType       string
+	Products        []string
+	SecurityDomain  string
+	Tests           []SplunkTest
+}
+
+// Drilldown is a search an analyst runs next from a finding.
+type Drilldown struct {
+	Name, Search, EarliestOffset, LatestOffset string
+}
+
+// RiskObject is a result field whose value receives risk: each result row
+// gives one risk event per risk object, scored Score.
+type RiskObject struct {
+	Field string // the result field ("user")
+	Type  string // user, system, other
+	Score int
+}
+
+// ThreatObject is a result field naming something the threat used (an IP
+// address, a domain, a file hash).
+type ThreatObject struct {
+	Field string
+	Type  string // ip_address, domain, url, …
+}
+
+// SplunkTest is one test of a detection: the attack data it runs over.
+type SplunkTest struct {
+	Name       string
+	AttackData []AttackData
+}
+
+// AttackData is one data set of a test.
+type AttackData struct {
+	Data, Source, Sourcetype string
 }

@@ -236,8 +236,12 @@ func TestUserTypeAndResultType(t *testing.T) {
 		set            func(ev *event.SignIn)
 		userType, code string
 	}{
-		{"Graph member", func(ev *event.SignIn) { ev.SetStr(event.FUserType, "member") }, "Member", ""},
-		{"Graph guest", func(ev *event.SignIn) { ev.SetStr(event.FUserType, "guest") }, "Guest", ""},
+		{"Graph member", func(ev *event.SignIn) { ev.Source = event.SourceGraph; ev.SetStr(event.FUserType, "member") }, "Member", ""},
+		{"Graph guest", func(ev *event.SignIn) { ev.Source = event.SourceGraph; ev.SetStr(event.FUserType, "guest") }, "Guest", ""},
+		{"a lower-case literal a diagnostic pipeline stored is kept", func(ev *event.SignIn) {
+			ev.Source = event.SourceElastic
+			ev.SetStr(event.FUserType, "member")
+		}, "member", ""},
 		{"already capitalised", func(ev *event.SignIn) { ev.SetStr(event.FUserType, "Guest") }, "Guest", ""},
 		{"other values kept", func(ev *event.SignIn) { ev.SetStr(event.FUserType, "unknownFutureValue") }, "unknownFutureValue", ""},
 		{"absent", func(ev *event.SignIn) {}, "", ""},

@@ -137,13 +137,7 @@ func resultType(ev *event.SignIn) event.Value {
 // Member and Guest capitalised, whatever case the source used (Graph
 // writes member/guest). Other values are kept as written.
 func userType(ev *event.SignIn) event.Value {
-	s, _ := ev.Str(event.FUserType)
-	switch {
-	case strings.EqualFold(s, "member"):
-		return event.String("Member")
-	case strings.EqualFold(s, "guest"):
-		return event.String("Guest")
-	}
+	s, _ := ev.UserType(false)
 	return event.String(s)
 }
 
