@@ -64,12 +64,19 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 	stateDir := fs.String("state", "", "keep the first-seen history of new_terms rules in `DIR` between hunts")
 	asnDB := fs.String("asn-db", "", "look up source.as.* in the MaxMind-format ASN database `PATH` (GeoLite2-ASN, DB-IP, ip-location-db)")
 	alertsSince := fs.String("alerts-since", "", "report only alerts from `TIME` on (RFC 3339 or YYYY-MM-DD); earlier data still feeds history and windows")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the hunt to `FILE` (for go tool pprof)")
+	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the hunt to `FILE`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usagef("hunt needs at least one PATH")
 	}
+	stopProfiles, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfiles()
 	common, err := openCommon(*stateDir, *asnDB, *alertsSince)
 	if err != nil {
 		return err
@@ -145,6 +152,7 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 	}
 	huntStart := time.Now()
 	hunt := engine.HuntWith(context.Background(), data, ruleSet, engine.HuntOptions{Macros: macros, Lookups: lookupTables, CommonOptions: common.opts})
+	stopProfiles() // while the hunt's data is alive, for the heap profile
 	huntElapsed := time.Since(huntStart)
 	if err := common.finish(hunt, stderr); err != nil {
 		return err
