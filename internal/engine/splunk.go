@@ -121,7 +121,12 @@ func (h *hunt) splunk(r *rule.Rule) ([]*alert.Alert, diag.List, error) {
 	}
 	tables := scannedTables(root)
 	ev := splunkEvidence{views: s.views, tables: tables}
-	alerts, err := schedule.Splunk(h.ctx, r, root, splunkSource{s.views, tables}, schedule.Options{First: s.first, Last: s.last, Evidence: ev.add})
+	// Scans build only the columns the search reads.
+	views := s.views
+	if info, err := plan.Check(root, s.views); err == nil {
+		views = s.views.Needing(plan.TableColumns(root, info))
+	}
+	alerts, err := schedule.Splunk(h.ctx, r, root, splunkSource{views, tables}, schedule.Options{First: s.first, Last: s.last, Evidence: ev.add})
 	return alerts, nil, err
 }
 

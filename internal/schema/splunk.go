@@ -8,9 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"vigil/internal/event"
 	"vigil/internal/exec"
+	"vigil/internal/jsontext"
 	"vigil/internal/plan"
 )
 
@@ -102,6 +104,10 @@ type splunkView struct {
 	times    []int64
 	timeCol  int
 	srcCol   int
+	// need, when set, holds the columns scans build (see Needing), and
+	// prefixes the names of the JSON fields worth flattening for them.
+	need     []bool
+	prefixes map[string]bool
 	typeCol  int
 }
 
@@ -187,6 +193,58 @@ func newSplunkView(name string, evs []event.SignIn, render func(*event.SignIn, *
 		}
 	}
 	return v
+}
+
+// Needing returns the views restricted to the columns each table's reader
+// needs (plan.TableColumns of a compiled search, by sourcetype): scans build
+// only those columns — and the raw fields the add-on fields among them are
+// computed from — and leave the others null, and flatten only the JSON
+// fields that hold needed columns. Most of a sign-in's bytes are in arrays
+// no search reads, so this is most of a scan's cost. Tables not in cols are
+// unchanged.
+func (s *Splunk) Needing(cols map[string][]string) *Splunk {
+	w := *s
+	w.views = make(map[string]*splunkView, len(s.views))
+	for name, v := range s.views {
+		need, ok := cols[name]
+		if !ok {
+			w.views[name] = v
+			continue
+		}
+		nv := *v
+		nv.need = make([]bool, len(v.schema))
+		nv.prefixes = map[string]bool{}
+		mark := func(c string) {
+			if j, ok := v.index[c]; ok {
+				nv.need[j] = true
+			}
+			for i := 0; i < len(c); i++ {
+				if c[i] == '.' || c[i] == '{' {
+					nv.prefixes[c[:i]] = true
+				}
+			}
+			// Unknown members are flattened under their own path, with or
+			// without the properties. prefix.
+			if rest, ok := strings.CutPrefix(c, "properties."); ok {
+				for i := 0; i < len(rest); i++ {
+					if rest[i] == '.' || rest[i] == '{' {
+						nv.prefixes[rest[:i]] = true
+					}
+				}
+			}
+		}
+		for _, c := range need {
+			mark(c)
+		}
+		nv.need[v.timeCol], nv.need[v.typeCol], nv.need[v.srcCol] = true, true, true
+		for _, ta := range v.ta {
+			if nv.need[ta.col] {
+				ta.expr.fields(mark)
+			}
+		}
+		w.views[name] = &nv
+	}
+	return &w
 }
 
 // Window returns the views restricted to events whose _time is in
@@ -278,7 +336,7 @@ func (t *splunkTable) Schema() plan.Schema { return t.view.schema }
 func (t *splunkTable) Scan(ctx context.Context, fn func(row []event.Value) error) error {
 	v := t.view
 	row := make([]event.Value, len(v.schema))
-	f := &flat{index: v.index, fieldCol: &v.fieldCol, vals: make([][]string, len(v.schema))}
+	f := &flat{index: v.index, fieldCol: &v.fieldCol, vals: make([][]string, len(v.schema)), need: v.need, prefixes: v.prefixes}
 	typ := event.String(v.name)
 	for i, ev := range t.evs {
 		if i%1024 == 0 {
@@ -316,6 +374,9 @@ func (v *splunkView) fill(ev *event.SignIn, f *flat, row []event.Value) {
 		row[j] = mvValue(vals)
 	}
 	for _, ta := range v.ta {
+		if v.need != nil && !v.need[ta.col] {
+			continue
+		}
 		if vals := ta.expr.eval(get); vals != nil {
 			if len(vals) > 1 && v.schema[ta.col].Type != plan.TypeDynamic {
 				vals = vals[:1]
@@ -361,7 +422,11 @@ type flat struct {
 	touched  []int
 
 	discover map[string]bool
-	path     []byte // the name addJSON is at
+	path     []byte // the name walk is at
+	dec      jsontext.Decoder
+
+	need     []bool          // columns to build; nil: all
+	prefixes map[string]bool // JSON fields to flatten; nil: all
 }
 
 func (f *flat) reset() {
@@ -382,47 +447,57 @@ func (f *flat) add(name, val string) {
 }
 
 func (f *flat) addCol(j int, val string) {
+	if f.need != nil && !f.need[j] {
+		return
+	}
 	if len(f.vals[j]) == 0 {
 		f.touched = append(f.touched, j)
 	}
 	f.vals[j] = append(f.vals[j], val)
 }
 
-// addJSON flattens a JSON value under name: object members as name.key,
-// array elements as name{}, scalars as their text. Nulls give nothing.
-func (f *flat) addJSON(name string, v event.Value) {
-	f.path = append(f.path[:0], name...)
-	f.addPath(v)
-}
-
-// addPath flattens v under the name in f.path, which it restores.
-func (f *flat) addPath(v event.Value) {
+// walk flattens the JSON value at d under the name in f.path, which it
+// restores: object members as name.key, array elements as name{}, scalars as
+// their JSON text (strings unescaped). Nulls give nothing. It reads the text
+// as it is, without building Values: most of a sign-in's bytes are in these
+// arrays, and most of their fields are read by no search.
+func (f *flat) walk(d *jsontext.Decoder) {
 	n := len(f.path)
-	switch v.Kind() {
-	case event.KindNull:
-	case event.KindObject:
-		for i := 0; i < v.Len(); i++ {
-			f.path = append(append(f.path[:n], '.'), v.Key(i)...)
-			f.addPath(v.Elem(i))
+	switch d.Peek() {
+	case jsontext.Object:
+		d.Object()
+		for d.NextKey() {
+			f.path = append(append(f.path[:n], '.'), d.Key()...)
+			f.walk(d)
 		}
-	case event.KindArray:
+	case jsontext.Array:
+		d.Array()
 		f.path = append(f.path[:n], '{', '}')
-		for _, e := range v.Elems() {
-			f.addPath(e)
+		for d.NextElem() {
+			f.walk(d)
 		}
+	case jsontext.Null:
+		d.Null()
+	case jsontext.String:
+		s, _ := d.Str()
+		f.leaf(s)
 	default:
-		switch {
-		case f.discover != nil:
-			if !f.discover[string(f.path)] {
-				f.discover[string(f.path)] = true
-			}
-		default:
-			if j, ok := f.index[string(f.path)]; ok {
-				f.addCol(j, v.Text())
-			}
-		}
+		f.leaf(d.Raw())
 	}
 	f.path = f.path[:n]
+}
+
+// leaf records the value of the field named by f.path.
+func (f *flat) leaf(text []byte) {
+	if f.discover != nil {
+		if !f.discover[string(f.path)] {
+			f.discover[string(f.path)] = true
+		}
+		return
+	}
+	if j, ok := f.index[string(f.path)]; ok && (f.need == nil || f.need[j]) {
+		f.addCol(j, string(text))
+	}
 }
 
 // aadEnvelope are the diagnostic record's envelope members and the
@@ -521,12 +596,15 @@ func renderGraph(ev *event.SignIn, f *flat) {
 	}
 }
 
+// addRaw flattens the JSON text raw under name. The decoder only reads its
+// input, so the string's bytes are used in place.
 func addRaw(f *flat, name, raw string) {
-	v, err := event.ParseJSON(raw)
-	if err != nil {
+	if raw == "" || (f.prefixes != nil && f.discover == nil && !f.prefixes[name]) {
 		return
 	}
-	f.addJSON(name, v)
+	f.dec.Reset(unsafe.Slice(unsafe.StringData(raw), len(raw)))
+	f.path = append(f.path[:0], name...)
+	f.walk(&f.dec)
 }
 
 // renderProperties flattens the sign-in's Graph properties under prefix.

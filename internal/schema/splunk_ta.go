@@ -135,6 +135,16 @@ func (p *taParser) expr() (TAExpr, error) {
 // taValues is what a TAExpr reads: a field's values (nil when it has none).
 type taValues func(field string) []string
 
+// fields calls fn with every field the expression reads.
+func (e TAExpr) fields(fn func(string)) {
+	if e.Func == "" && e.Const == nil {
+		fn(e.Field)
+	}
+	for _, a := range e.Args {
+		a.fields(fn)
+	}
+}
+
 // eval computes the expression; nil means no value.
 func (e TAExpr) eval(get taValues) []string {
 	switch e.Func {

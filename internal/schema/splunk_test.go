@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -295,4 +296,31 @@ func FuzzParseTAFields(f *testing.F) {
 			fd.Expr.eval(get)
 		}
 	})
+}
+
+// TestSplunkNeeding: a view restricted to the columns a search reads builds
+// exactly those, with the values the full view has — an add-on field too,
+// though the raw fields it is computed from were not asked for — and leaves
+// every other column null.
+func TestSplunkNeeding(t *testing.T) {
+	evs := []event.SignIn{splunkEvent(t, "azmon", splunkAzmon)}
+	full := splunkRows(t, NewSplunk(evs, SplunkOptions{}), AzureMonitorAAD)[0]
+	want := []string{"user", "properties.status.errorCode", "properties.authenticationDetails{}.succeeded"}
+	got := splunkRows(t, NewSplunk(evs, SplunkOptions{}).Needing(map[string][]string{AzureMonitorAAD: want}), AzureMonitorAAD)[0]
+	for _, c := range want {
+		if full[c].IsNull() || !event.Equal(got[c], full[c]) {
+			t.Errorf("%s = %v, want %v", c, got[c], full[c])
+		}
+	}
+	allowed := append([]string{SplunkTime, "sourcetype", "source"}, want...)
+	for _, f := range DefaultAADFields() {
+		if f.Name == "user" {
+			f.Expr.fields(func(name string) { allowed = append(allowed, name) })
+		}
+	}
+	for c := range got {
+		if !slices.Contains(allowed, c) {
+			t.Errorf("column %s built, though not needed", c)
+		}
+	}
 }
