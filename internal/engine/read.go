@@ -465,13 +465,14 @@ func csvMsg(err error) string {
 func (p *pipeline) worker() {
 	defer p.wg.Done()
 	n := &normalize.Normalizer{Fields: p.r.opts.Fields, KeepExtra: p.r.opts.KeepExtra}
+	var slab event.Slab
 	for b := range p.work {
-		p.decode(n, b)
+		p.decode(n, &slab, b)
 		close(b.done)
 	}
 }
 
-func (p *pipeline) decode(n *normalize.Normalizer, b *batch) {
+func (p *pipeline) decode(n *normalize.Normalizer, slab *event.Slab, b *batch) {
 	b.events = make([]event.SignIn, 0, len(b.recs))
 	var row event.Row
 	for i, rc := range b.recs {
@@ -481,6 +482,7 @@ func (p *pipeline) decode(n *normalize.Normalizer, b *batch) {
 		}
 		b.events = append(b.events, event.SignIn{})
 		ev := &b.events[len(b.events)-1]
+		slab.Start(ev)
 		ev.Origin = event.Origin{File: p.name, Line: rc.line, Record: rc.index, Offset: rc.offset}
 		row = event.Row{Origin: ev.Origin}
 		var isRow bool
@@ -502,6 +504,8 @@ func (p *pipeline) decode(n *normalize.Normalizer, b *batch) {
 		}
 		if err != nil || isRow {
 			b.events = b.events[:len(b.events)-1]
+		} else {
+			slab.Pack(ev)
 		}
 		if err != nil {
 			reason := ReasonBadRecord

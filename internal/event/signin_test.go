@@ -29,3 +29,29 @@ func TestUserType(t *testing.T) {
 		t.Error("an absent userType reported present")
 	}
 }
+
+func TestSlab(t *testing.T) {
+	var s Slab
+	var evs [3]SignIn
+	for i := range evs {
+		s.Start(&evs[i])
+		for f := FID; f < FID+Field(40*i); f++ { // 0, 40 and 80 fields: the last outgrows the scratch
+			evs[i].SetInt(FProcessingTimeInMilliseconds, int64(i))
+			evs[i].SetStr(f, "v")
+		}
+		s.Pack(&evs[i])
+	}
+	for i := range evs {
+		if n, _ := evs[i].Int(FProcessingTimeInMilliseconds); i > 0 && n != int64(i) {
+			t.Errorf("event %d: value %d, overwritten by a later event", i, n)
+		}
+		if len(evs[i].vals) != cap(evs[i].vals) {
+			t.Errorf("event %d keeps spare capacity", i)
+		}
+	}
+	// A packed event can still be changed without touching its neighbours.
+	evs[1].SetStr(FUserAgent, "x")
+	if n, _ := evs[2].Int(FProcessingTimeInMilliseconds); n != 2 {
+		t.Errorf("setting a field of one event changed the next: %d", n)
+	}
+}
