@@ -47,6 +47,7 @@ var commands []command
 
 func init() {
 	commands = []command{
+		{"demo", "generate a small tenant's logs and hunt them: vigil at work", demoUsage, runDemo},
 		{"hunt", "read sign-in exports and report what they hold", huntUsage, runHunt},
 		{"gen", "write a synthetic tenant's sign-in logs with labelled attacks", genUsage, runGen},
 		{"version", "print the version of vigil", "usage: vigil version\n", runVersion},

@@ -36,7 +36,34 @@ type ReadOptions struct {
 	Fields event.FieldSet
 	// KeepExtra keeps members that have no canonical field.
 	KeepExtra bool
+	// Progress, when set, is kept up to date while Read runs.
+	Progress *Progress
 }
+
+// Progress counts what a Read has done so far. Its methods may be called
+// from another goroutine while Read runs, to show progress.
+type Progress struct {
+	cur    atomic.Pointer[progressFile] // the file being read, or the last one
+	events atomic.Int64
+}
+
+// progressFile is a file and the bytes of the files read before it, swapped
+// in whole so that Bytes never goes back.
+type progressFile struct {
+	f    *input.File
+	base int64
+}
+
+// Bytes is how many bytes of the input files on disk were read so far.
+func (p *Progress) Bytes() int64 {
+	if c := p.cur.Load(); c != nil {
+		return c.base + c.f.BytesRead()
+	}
+	return 0
+}
+
+// Events is how many sign-ins were read so far.
+func (p *Progress) Events() int64 { return p.events.Load() }
 
 // Problem is bad input met while reading: a record that could not be read, or
 // a member of one that could not be used. Reading goes on after it.
@@ -224,6 +251,9 @@ func (r *reader) file(name string) error {
 		return r.failed
 	}
 	defer f.Close()
+	if pr := r.opts.Progress; pr != nil {
+		pr.cur.Store(&progressFile{f: f, base: pr.Bytes()})
+	}
 	r.info.Gzip, r.info.UTF16 = f.Gzip, f.UTF16
 	p := newPipeline(r, f)
 	if f.Framing == input.FramingCSV {
@@ -331,6 +361,9 @@ func (p *pipeline) collect() {
 		if len(b.events) > 0 {
 			r.batches = append(r.batches, b.events)
 			r.events += len(b.events)
+			if r.opts.Progress != nil {
+				r.opts.Progress.events.Add(int64(len(b.events)))
+			}
 		}
 		for i := range b.rows {
 			t := b.rows[i].Table

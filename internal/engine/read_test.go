@@ -115,3 +115,43 @@ func TestReadTimeRangeAndInfo(t *testing.T) {
 		t.Errorf("file info (-want +got):\n%s", diff)
 	}
 }
+
+// TestReadProgress: the progress counters end at the bytes and sign-ins read,
+// and may be polled while reading (run with -race).
+func TestReadProgress(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := range 2000 {
+		fmt.Fprintf(&b, `{"time":"2024-05-02T08:00:00Z","category":"SignInLogs","properties":{"id":"r%d"}}`+"\n", i)
+	}
+	f1 := writeFile(t, dir, "a.ndjson", b.String())
+	f2 := writeFile(t, dir, "b.ndjson", b.String())
+	var pr Progress
+	stop := make(chan struct{})
+	polled := make(chan int64)
+	go func() {
+		var last int64
+		for {
+			select {
+			case <-stop:
+				polled <- last
+				return
+			default:
+				if n := pr.Bytes(); n < last {
+					t.Errorf("bytes went back from %d to %d", last, n)
+				} else {
+					last = n
+				}
+			}
+		}
+	}()
+	data, err := Read([]string{f1, f2}, ReadOptions{Progress: &pr}, nil)
+	close(stop)
+	<-polled
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pr.Bytes() != data.Bytes || pr.Events() != 4000 {
+		t.Errorf("progress %d bytes %d events, read %d bytes %d events", pr.Bytes(), pr.Events(), data.Bytes, len(data.Events))
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -137,8 +138,9 @@ func (f *File) sniff(br *bufio.Reader) error {
 func (f *File) Reader() io.Reader { return f.r }
 
 // BytesRead is how many bytes of the file on disk were read so far (for
-// progress and throughput).
-func (f *File) BytesRead() int64 { return f.raw.n }
+// progress and throughput). It is safe to call while another goroutine
+// reads the file.
+func (f *File) BytesRead() int64 { return f.raw.n.Load() }
 
 // Close closes the file.
 func (f *File) Close() error {
@@ -148,14 +150,16 @@ func (f *File) Close() error {
 	return nil
 }
 
+// countingReader counts the bytes read from disk; the count may be read by
+// another goroutine (progress displays).
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
 
