@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -173,10 +174,10 @@ func (g *generator) run() error {
 				}
 			}
 			slices.SortStableFunc(hour, func(a, b signIn) int {
-				if c := cmpInt(a.at, b.at); c != 0 {
+				if c := cmp.Compare(a.at, b.at); c != 0 {
 					return c
 				}
-				return cmpInt(int64(a.seed>>1), int64(b.seed>>1))
+				return cmp.Compare(int64(a.seed>>1), int64(b.seed>>1))
 			})
 			if g.opts.Shape == ShapeGraph {
 				slices.Reverse(hour)

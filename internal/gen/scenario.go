@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -193,35 +194,15 @@ func (g *generator) planScenarios() *scenarios {
 	p.tokenReplay()
 	p.deviceCodePhishing()
 
-	slices.SortStableFunc(p.sc.signIns, func(a, b signIn) int { return cmpInt(a.at, b.at) })
-	slices.SortStableFunc(p.sc.ba, func(a, b baRow) int { return cmpInt(a.at, b.at) })
+	slices.SortStableFunc(p.sc.signIns, func(a, b signIn) int { return cmp.Compare(a.at, b.at) })
+	slices.SortStableFunc(p.sc.ba, func(a, b baRow) int { return cmp.Compare(a.at, b.at) })
 	slices.SortStableFunc(p.sc.labels, func(a, b Label) int {
 		if a.Time != b.Time {
-			return cmpString(a.Time, b.Time)
+			return cmp.Compare(a.Time, b.Time)
 		}
-		return cmpString(a.Rule, b.Rule)
+		return cmp.Compare(a.Rule, b.Rule)
 	})
 	return p.sc
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 const minute = int64(time.Minute)

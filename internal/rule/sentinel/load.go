@@ -9,7 +9,6 @@
 package sentinel
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +19,7 @@ import (
 
 	"vigil/internal/diag"
 	"vigil/internal/rule"
+	"vigil/internal/rule/ruleyaml"
 )
 
 // knownKeys are the top-level keys of the format. Keys vigil does not use
@@ -56,7 +56,7 @@ func Load(file string, data []byte) (*rule.Rule, diag.List) {
 	l := &loader{file: file}
 	f, err := parser.ParseBytes(data, parser.ParseComments)
 	if err != nil {
-		l.errs.Add(yamlError(file, err))
+		l.errs.Add(ruleyaml.SyntaxError(file, err))
 		return nil, l.errs
 	}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
@@ -65,7 +65,7 @@ func Load(file string, data []byte) (*rule.Rule, diag.List) {
 	}
 	body, ok := f.Docs[0].Body.(*ast.MappingNode)
 	if !ok {
-		l.errorf(f.Docs[0].Body.GetToken(), "want a mapping of rule fields, got %s", kindOf(f.Docs[0].Body))
+		l.errorf(f.Docs[0].Body.GetToken(), "want a mapping of rule fields, got %s", ruleyaml.KindOf(f.Docs[0].Body))
 		return nil, l.errs
 	}
 	r := &rule.Rule{File: file, Format: rule.FormatSentinel, Language: "kql", Sentinel: &rule.Sentinel{}}
@@ -92,7 +92,7 @@ func Load(file string, data []byte) (*rule.Rule, diag.List) {
 		}
 		v, ok := scalar(mv.Value)
 		if !ok {
-			l.errorf(mv.Value.GetToken(), "%s: want a string, got %s", key, kindOf(mv.Value))
+			l.errorf(mv.Value.GetToken(), "%s: want a string, got %s", key, ruleyaml.KindOf(mv.Value))
 		}
 		return v, mv.Value.GetToken()
 	}
@@ -160,7 +160,7 @@ func Load(file string, data []byte) (*rule.Rule, diag.List) {
 
 	if q, tok := str("query", true); tok != nil {
 		r.Query = q
-		r.Mapper = queryMapper(values["query"].Value, tok)
+		r.Mapper = ruleyaml.QueryMapper(values["query"].Value, tok)
 		if strings.TrimSpace(q) == "" {
 			l.errorf(tok, "query: empty query")
 		}
@@ -183,7 +183,7 @@ func Load(file string, data []byte) (*rule.Rule, diag.List) {
 				}
 			}
 		} else {
-			l.errorf(mv.Value.GetToken(), "eventGroupingSettings: want a mapping, got %s", kindOf(mv.Value))
+			l.errorf(mv.Value.GetToken(), "eventGroupingSettings: want a mapping, got %s", ruleyaml.KindOf(mv.Value))
 		}
 	}
 	if mv := values["customDetails"]; mv != nil {
@@ -193,42 +193,13 @@ func Load(file string, data []byte) (*rule.Rule, diag.List) {
 				s.CustomDetails = append(s.CustomDetails, rule.Detail{Name: kv.Key.String(), Column: v})
 			}
 		} else if _, isNull := mv.Value.(*ast.NullNode); !isNull {
-			l.errorf(mv.Value.GetToken(), "customDetails: want a mapping, got %s", kindOf(mv.Value))
+			l.errorf(mv.Value.GetToken(), "customDetails: want a mapping, got %s", ruleyaml.KindOf(mv.Value))
 		}
 	}
 	return r, l.errs
 }
 
 const minute = time.Minute
-
-// queryMapper maps positions in the query text to the file. A block scalar
-// (query: |) starts on the line after its indicator, indented; a plain or
-// quoted scalar starts at its token.
-func queryMapper(n ast.Node, tok *token.Token) diag.Mapper {
-	if lit, ok := n.(*ast.LiteralNode); ok {
-		origin := lit.Value.GetToken().Origin
-		indent := 0
-		for indent < len(origin) && origin[indent] == ' ' {
-			indent++
-		}
-		// Blank lines before the first content line are part of origin.
-		first := lit.GetToken().Position.Line + 1
-		for strings.HasPrefix(origin, "\n") {
-			origin = origin[1:]
-			first++
-		}
-		indent = 0
-		for indent < len(origin) && origin[indent] == ' ' {
-			indent++
-		}
-		return diag.BlockMapper(diag.Pos{Line: first, Col: indent + 1}, indent)
-	}
-	col := tok.Position.Column
-	if tok.Type == token.DoubleQuoteType || tok.Type == token.SingleQuoteType {
-		col++
-	}
-	return diag.BlockMapper(diag.Pos{Line: tok.Position.Line, Col: col}, tok.Position.Column)
-}
 
 func (l *loader) strings(mv *ast.MappingValueNode) []string {
 	if mv == nil {
@@ -237,7 +208,7 @@ func (l *loader) strings(mv *ast.MappingValueNode) []string {
 	seq, ok := mv.Value.(*ast.SequenceNode)
 	if !ok {
 		if _, isNull := mv.Value.(*ast.NullNode); !isNull {
-			l.errorf(mv.Value.GetToken(), "%s: want a list, got %s", mv.Key.String(), kindOf(mv.Value))
+			l.errorf(mv.Value.GetToken(), "%s: want a list, got %s", mv.Key.String(), ruleyaml.KindOf(mv.Value))
 		}
 		return nil
 	}
@@ -245,7 +216,7 @@ func (l *loader) strings(mv *ast.MappingValueNode) []string {
 	for _, v := range seq.Values {
 		s, ok := scalar(v)
 		if !ok {
-			l.errorf(v.GetToken(), "%s: want a string, got %s", mv.Key.String(), kindOf(v))
+			l.errorf(v.GetToken(), "%s: want a string, got %s", mv.Key.String(), ruleyaml.KindOf(v))
 			continue
 		}
 		out = append(out, s)
@@ -256,14 +227,14 @@ func (l *loader) strings(mv *ast.MappingValueNode) []string {
 func (l *loader) entities(n ast.Node) []rule.EntityMapping {
 	seq, ok := n.(*ast.SequenceNode)
 	if !ok {
-		l.errorf(n.GetToken(), "entityMappings: want a list, got %s", kindOf(n))
+		l.errorf(n.GetToken(), "entityMappings: want a list, got %s", ruleyaml.KindOf(n))
 		return nil
 	}
 	var out []rule.EntityMapping
 	for _, item := range seq.Values {
 		m, ok := item.(*ast.MappingNode)
 		if !ok {
-			l.errorf(item.GetToken(), "entityMappings: want a mapping with entityType and fieldMappings, got %s", kindOf(item))
+			l.errorf(item.GetToken(), "entityMappings: want a mapping with entityType and fieldMappings, got %s", ruleyaml.KindOf(item))
 			continue
 		}
 		var em rule.EntityMapping
@@ -274,13 +245,13 @@ func (l *loader) entities(n ast.Node) []rule.EntityMapping {
 			case "fieldMappings":
 				fs, ok := kv.Value.(*ast.SequenceNode)
 				if !ok {
-					l.errorf(kv.Value.GetToken(), "fieldMappings: want a list, got %s", kindOf(kv.Value))
+					l.errorf(kv.Value.GetToken(), "fieldMappings: want a list, got %s", ruleyaml.KindOf(kv.Value))
 					continue
 				}
 				for _, f := range fs.Values {
 					fm, ok := f.(*ast.MappingNode)
 					if !ok {
-						l.errorf(f.GetToken(), "fieldMappings: want a mapping with identifier and columnName, got %s", kindOf(f))
+						l.errorf(f.GetToken(), "fieldMappings: want a mapping with identifier and columnName, got %s", ruleyaml.KindOf(f))
 						continue
 					}
 					var m rule.FieldMapping
@@ -293,7 +264,7 @@ func (l *loader) entities(n ast.Node) []rule.EntityMapping {
 						}
 					}
 					if m.Identifier == "" || m.Column == "" {
-						l.errorf(startTok(f), "fieldMappings: an entry needs identifier and columnName")
+						l.errorf(ruleyaml.StartTok(f), "fieldMappings: an entry needs identifier and columnName")
 						continue
 					}
 					em.Fields = append(em.Fields, m)
@@ -301,21 +272,12 @@ func (l *loader) entities(n ast.Node) []rule.EntityMapping {
 			}
 		}
 		if em.Type == "" {
-			l.errorf(startTok(item), "entityMappings: an entry needs entityType")
+			l.errorf(ruleyaml.StartTok(item), "entityMappings: an entry needs entityType")
 			continue
 		}
 		out = append(out, em)
 	}
 	return out
-}
-
-// startTok is the token where a node's text starts: for a mapping, its first
-// key (a mapping's own token is the colon of its first member).
-func startTok(n ast.Node) *token.Token {
-	if m, ok := n.(*ast.MappingNode); ok && len(m.Values) > 0 {
-		return m.Values[0].Key.GetToken()
-	}
-	return n.GetToken()
 }
 
 // scalar returns the text of a scalar node.
@@ -331,36 +293,4 @@ func scalar(n ast.Node) (string, bool) {
 		return "", true
 	}
 	return "", false
-}
-
-func kindOf(n ast.Node) string {
-	switch n.(type) {
-	case *ast.MappingNode:
-		return "a mapping"
-	case *ast.SequenceNode:
-		return "a list"
-	case *ast.NullNode:
-		return "nothing"
-	}
-	return "a " + strings.ToLower(n.Type().String())
-}
-
-// yamlError turns a YAML syntax error into a positioned diagnostic.
-func yamlError(file string, err error) *diag.Error {
-	msg := err.Error()
-	var pos diag.Pos
-	// goccy/go-yaml writes "[line:col] message" followed by a snippet.
-	if strings.HasPrefix(msg, "[") {
-		if end := strings.IndexByte(msg, ']'); end > 0 {
-			var line, col int
-			if _, e := fmt.Sscanf(msg[1:end], "%d:%d", &line, &col); e == nil {
-				pos = diag.Pos{Line: line, Col: col}
-				msg = strings.TrimSpace(msg[end+1:])
-			}
-		}
-	}
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	return diag.Errorf(file, pos, "yaml", "%s", msg)
 }

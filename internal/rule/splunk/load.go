@@ -17,16 +17,15 @@
 package splunk
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
 
 	"vigil/internal/diag"
 	"vigil/internal/rule"
+	"vigil/internal/rule/ruleyaml"
 )
 
 // The schedule ESCU deploys TTP and Anomaly detections with
@@ -66,7 +65,7 @@ type loader struct {
 func (l *loader) errorf(n ast.Node, format string, args ...any) {
 	var pos diag.Pos
 	if n != nil {
-		if tok := startTok(n); tok != nil {
+		if tok := ruleyaml.StartTok(n); tok != nil {
 			pos = diag.Pos{Line: tok.Position.Line, Col: tok.Position.Column}
 		}
 	}
@@ -79,7 +78,7 @@ func Load(file string, data []byte) (*rule.Rule, diag.List) {
 	l := &loader{file: file}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		l.errs.Add(yamlError(file, err))
+		l.errs.Add(ruleyaml.SyntaxError(file, err))
 		return nil, l.errs
 	}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
@@ -88,7 +87,7 @@ func Load(file string, data []byte) (*rule.Rule, diag.List) {
 	}
 	body, ok := f.Docs[0].Body.(*ast.MappingNode)
 	if !ok {
-		l.errorf(f.Docs[0].Body, "want a mapping of detection fields, got %s", kindOf(f.Docs[0].Body))
+		l.errorf(f.Docs[0].Body, "want a mapping of detection fields, got %s", ruleyaml.KindOf(f.Docs[0].Body))
 		return nil, l.errs
 	}
 	r := &rule.Rule{File: file, Format: rule.FormatSplunk, Language: "spl", Splunk: &rule.Splunk{
@@ -139,7 +138,7 @@ func Load(file string, data []byte) (*rule.Rule, diag.List) {
 	if mv := values["search"]; mv != nil {
 		r.Query = l.scalar("search", mv.Value)
 		if tok := mv.Value.GetToken(); tok != nil {
-			r.Mapper = queryMapper(mv.Value, tok)
+			r.Mapper = ruleyaml.QueryMapper(mv.Value, tok)
 		}
 		if strings.TrimSpace(r.Query) == "" {
 			l.errorf(mv.Value, "search: empty search")
@@ -407,7 +406,7 @@ func (l *loader) scalar(what string, n ast.Node) string {
 	case *ast.NullNode:
 		return ""
 	}
-	l.errorf(n, "%s: want a string, got %s", what, kindOf(n))
+	l.errorf(n, "%s: want a string, got %s", what, ruleyaml.KindOf(n))
 	return ""
 }
 
@@ -422,7 +421,7 @@ func (l *loader) mapping(what string, n ast.Node) []*ast.MappingValueNode {
 	case *ast.NullNode:
 		return nil
 	}
-	l.errorf(n, "%s: want a mapping, got %s", what, kindOf(n))
+	l.errorf(n, "%s: want a mapping, got %s", what, ruleyaml.KindOf(n))
 	return nil
 }
 
@@ -435,7 +434,7 @@ func (l *loader) seq(what string, n ast.Node) []ast.Node {
 	case *ast.NullNode:
 		return nil
 	}
-	l.errorf(n, "%s: want a list, got %s", what, kindOf(n))
+	l.errorf(n, "%s: want a list, got %s", what, ruleyaml.KindOf(n))
 	return nil
 }
 
@@ -457,74 +456,4 @@ func (l *loader) list(what string, mv *ast.MappingValueNode) []string {
 		}
 	}
 	return out
-}
-
-// queryMapper maps positions in the search text to the file. A block scalar
-// (search: | or |-) starts on the line after its indicator, indented; a
-// plain or quoted scalar starts at its token.
-func queryMapper(n ast.Node, tok *token.Token) diag.Mapper {
-	if lit, ok := n.(*ast.LiteralNode); ok && lit.Value != nil {
-		origin := lit.Value.GetToken().Origin
-		first := lit.GetToken().Position.Line + 1
-		for strings.HasPrefix(origin, "\n") {
-			origin = origin[1:]
-			first++
-		}
-		indent := 0
-		for indent < len(origin) && origin[indent] == ' ' {
-			indent++
-		}
-		return diag.BlockMapper(diag.Pos{Line: first, Col: indent + 1}, indent)
-	}
-	col := tok.Position.Column
-	if tok.Type == token.DoubleQuoteType || tok.Type == token.SingleQuoteType {
-		col++
-	}
-	return diag.BlockMapper(diag.Pos{Line: tok.Position.Line, Col: col}, tok.Position.Column)
-}
-
-// startTok is the token where a node's text starts: for a mapping, its first
-// key (a mapping's own token is the colon of its first member).
-func startTok(n ast.Node) *token.Token {
-	switch m := n.(type) {
-	case *ast.MappingNode:
-		if len(m.Values) > 0 {
-			return m.Values[0].Key.GetToken()
-		}
-	case *ast.MappingValueNode:
-		return m.Key.GetToken()
-	}
-	return n.GetToken()
-}
-
-func kindOf(n ast.Node) string {
-	switch n.(type) {
-	case *ast.MappingNode, *ast.MappingValueNode:
-		return "a mapping"
-	case *ast.SequenceNode:
-		return "a list"
-	case *ast.NullNode:
-		return "nothing"
-	}
-	return "a " + strings.ToLower(n.Type().String())
-}
-
-// yamlError turns a YAML syntax error into a positioned diagnostic.
-func yamlError(file string, err error) *diag.Error {
-	msg := err.Error()
-	var pos diag.Pos
-	// goccy/go-yaml writes "[line:col] message" followed by a snippet.
-	if strings.HasPrefix(msg, "[") {
-		if end := strings.IndexByte(msg, ']'); end > 0 {
-			var line, col int
-			if _, e := fmt.Sscanf(msg[1:end], "%d:%d", &line, &col); e == nil {
-				pos = diag.Pos{Line: line, Col: col}
-				msg = strings.TrimSpace(msg[end+1:])
-			}
-		}
-	}
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	return diag.Errorf(file, pos, "yaml", "%s", msg)
 }
