@@ -194,9 +194,10 @@ func (b byTime) Swap(i, j int) {
 	b.x.times[i], b.x.times[j] = b.x.times[j], b.x.times[i]
 }
 
-func (x *evidenceIndex) add(a *alert.Alert, run schedule.Run) {
-	users := map[string]bool{}
-	ips := map[string]bool{}
+// entityKeys returns an alert's users (lower-cased) and IP addresses, which
+// evidence is matched on.
+func entityKeys(a *alert.Alert) (users, ips map[string]bool) {
+	users, ips = map[string]bool{}, map[string]bool{}
 	for _, e := range a.Entities {
 		switch e.Type {
 		case "user":
@@ -205,6 +206,11 @@ func (x *evidenceIndex) add(a *alert.Alert, run schedule.Run) {
 			ips[e.Value] = true
 		}
 	}
+	return users, ips
+}
+
+func (x *evidenceIndex) add(a *alert.Alert, run schedule.Run) {
+	users, ips := entityKeys(a)
 	if len(users) == 0 && len(ips) == 0 {
 		return
 	}

@@ -157,16 +157,7 @@ type splunkEvidence struct {
 }
 
 func (x splunkEvidence) add(a *alert.Alert, run schedule.Run) {
-	users := map[string]bool{}
-	ips := map[string]bool{}
-	for _, e := range a.Entities {
-		switch e.Type {
-		case "user":
-			users[strings.ToLower(e.Value)] = true
-		case "ip":
-			ips[e.Value] = true
-		}
-	}
+	users, ips := entityKeys(a)
 	if len(users) == 0 && len(ips) == 0 {
 		return
 	}
