@@ -10,3 +10,9 @@ import "embed"
 //
 //go:embed sentinel splunk elastic
 var FS embed.FS
+
+// Fixtures holds the detection fixtures of the pack, testdata/FORMAT/*.txtar
+// (see package ruletest for their format): `vigil rules test` runs them.
+//
+//go:embed testdata
+var Fixtures embed.FS

@@ -1,40 +1,88 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
-	"strings"
+	"os"
 	"time"
 
 	"vigil/internal/alert"
 	"vigil/internal/engine"
+	"vigil/internal/input"
+	"vigil/internal/output"
 )
 
-func writeAlerts(name string, alerts []*alert.Alert, stdout io.Writer) error {
-	w, err := createJSONLines(name, stdout)
+// parseOutputFormat reads --format. An input shape there is most likely
+// the old spelling of --input-format, so the error says so.
+func parseOutputFormat(s string) (output.Format, error) {
+	f, err := output.ParseFormat(s)
+	if err == nil {
+		return f, nil
+	}
+	msg := "--format: " + err.Error()
+	if _, shapeErr := input.ParseShape(s); shapeErr == nil {
+		msg += "; the shape of input files is --input-format " + s
+	}
+	return 0, usageError{msg}
+}
+
+// writeAlerts writes the alerts in format f to the file name, or to stdout
+// for "-" (with colour when the table goes to a terminal).
+func writeAlerts(name string, f output.Format, alerts []*alert.Alert, stdout io.Writer) error {
+	opts := output.Options{Version: version}
+	if name == "-" {
+		opts.Color = f == output.Table && useColor(stdout)
+		bw := bufio.NewWriter(stdout)
+		if err := output.Write(bw, f, alerts, opts); err != nil {
+			return fmt.Errorf("writing alerts: %w", err)
+		}
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("writing alerts: %w", err)
+		}
+		return nil
+	}
+	file, err := os.Create(name)
 	if err != nil {
 		return err
 	}
-	var buf []byte
-	for _, a := range alerts {
-		buf = a.AppendJSON(buf[:0])
-		w.write(buf)
+	bw := bufio.NewWriterSize(file, 256<<10)
+	err = output.Write(bw, f, alerts, opts)
+	if err == nil {
+		err = bw.Flush()
 	}
-	if err := w.close(); err != nil {
-		return fmt.Errorf("writing alerts: %w", err)
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing alerts to %s: %w", name, err)
 	}
 	return nil
 }
 
-const shownAlerts = 20 // alerts listed on the terminal; --output has them all
+// useColor reports whether output to w may be coloured: w is a terminal
+// and NO_COLOR (https://no-color.org) is unset or empty.
+func useColor(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
 
-// printRules reports the rules that ran, the ones that could not (with their
-// diagnostics, on stderr), and the alerts.
-func printRules(w, stderr io.Writer, h *engine.HuntResult, elapsed time.Duration) {
-	var ok, failed int
+// shownPerRule bounds the alerts the summary lists for each rule and
+// severity; --output has them all.
+const shownPerRule = 10
+
+// printRuleErrors reports the rules that could not run, with their
+// diagnostics, on stderr, and returns how many there were.
+func printRuleErrors(stderr io.Writer, h *engine.HuntResult) (failed int) {
 	for _, r := range h.Rules {
 		if r.OK() && r.Err == nil {
-			ok++
 			continue
 		}
 		failed++
@@ -45,6 +93,14 @@ func printRules(w, stderr io.Writer, h *engine.HuntResult, elapsed time.Duration
 			fmt.Fprintf(stderr, "vigil: error: rule %s: %v\n", r.File, r.Err)
 		}
 	}
+	return failed
+}
+
+// printRules reports the rules that ran, the ones that could not (with their
+// diagnostics, on stderr), and the alerts as a table.
+func printRules(w, stderr io.Writer, h *engine.HuntResult, elapsed time.Duration) {
+	failed := printRuleErrors(stderr, h)
+	ok := len(h.Rules) - failed
 	fmt.Fprintf(w, "\nrules: %d ran in %s", ok, elapsed.Round(time.Millisecond))
 	if failed > 0 {
 		fmt.Fprintf(w, ", %d could not run (see the errors above)", failed)
@@ -63,22 +119,34 @@ func printRules(w, stderr io.Writer, h *engine.HuntResult, elapsed time.Duration
 		tw.row(name, format, status)
 	}
 	tw.flush()
-	if len(h.Alerts) == 0 {
-		fmt.Fprintln(w, "\nalerts: none")
-		return
+	fmt.Fprintln(w)
+	printAlertTable(w, h.Alerts)
+}
+
+// printAlertTable lists alerts on the terminal, a few per rule.
+func printAlertTable(w io.Writer, alerts []*alert.Alert) {
+	output.WriteTable(w, alerts, output.Options{
+		Color:      useColor(w),
+		MaxPerRule: shownPerRule,
+		MoreHint:   "(--output FILE writes them all)",
+	})
+}
+
+func outputFormatNames() []string { return output.FormatNames() }
+
+// huntAlertFormat reads hunt's --format and settles where the alerts go:
+// --output FILE alone is JSON lines; a format other than table without
+// --output sends the alerts to standard output (*outputFile becomes "-").
+func huntAlertFormat(format string, outputFile *string) (output.Format, error) {
+	if format == "" {
+		return output.JSONL, nil
 	}
-	fmt.Fprintf(w, "\nalerts: %d\n", len(h.Alerts))
-	tw = newTable(w)
-	for i, a := range h.Alerts {
-		if i == shownAlerts {
-			fmt.Fprintf(w, "  … %d more (--output FILE writes them all)\n", len(h.Alerts)-shownAlerts)
-			break
-		}
-		var ents []string
-		for _, e := range a.Entities {
-			ents = append(ents, e.Type+":"+e.Value)
-		}
-		tw.row(a.Time.Format(time.RFC3339), a.Severity, a.RuleName, strings.Join(ents, " "))
+	f, err := parseOutputFormat(format)
+	if err != nil {
+		return 0, err
 	}
-	tw.flush()
+	if *outputFile == "" && f != output.Table {
+		*outputFile = "-"
+	}
+	return f, nil
 }

@@ -46,16 +46,18 @@ const shownProblems = 10 // problems shown per reason; the rest are counted
 
 func runHunt(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("hunt", huntUsage, stdout)
-	format := fs.String("format", "", "shape of JSON input files instead of detecting it: "+strings.Join(input.ShapeNames(), ", "))
+	inputFormat := fs.String("input-format", "", "shape of JSON input files instead of detecting it: "+strings.Join(input.ShapeNames(), ", "))
 	tables := tableFlag{}
 	fs.Var(tables, "table", "`NAME=PATH`: rows of PATH without a Type column belong to table NAME (repeatable)")
 	strict := fs.Bool("strict", false, "stop at the first bad record (exit 1)")
+	quiet := fs.Bool("quiet", false, "print nothing but errors and alerts (problems still go to --problems FILE)")
 	emit := fs.String("emit-events", "", "write the canonical events as JSON lines to `FILE` (- for standard output)")
 	problemsFile := fs.String("problems", "", "write every problem as JSON lines to `FILE`")
 	var rulePaths listFlag
 	fs.Var(&rulePaths, "rules", "load rule files from `PATH` (a file or directory; repeatable), besides the built-in pack")
 	noBuiltin := fs.Bool("no-builtin", false, "do not run the built-in rule pack")
-	output := fs.String("output", "", "write the alerts as JSON lines to `FILE` (- for standard output)")
+	output := fs.String("output", "", "write the alerts to `FILE` (- for standard output), as JSON lines unless --format says otherwise")
+	format := fs.String("format", "", "write the alerts in `FORMAT`: "+strings.Join(outputFormatNames(), ", ")+" (default: jsonl to --output, a table in the summary); without --output, formats other than table go to standard output")
 	workers := fs.Int("workers", 0, "decoding goroutines (default: one per core)")
 	var macroPaths listFlag
 	fs.Var(&macroPaths, "macros", "read SPL macro definitions from `PATH` (ESCU macros/*.yml, a macros.conf, or a directory of them; repeatable), overriding the built-ins")
@@ -72,6 +74,13 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() == 0 {
 		return usagef("hunt needs at least one PATH")
 	}
+	alertFormat, err := huntAlertFormat(*format, output)
+	if err != nil {
+		return err
+	}
+	if *emit == "-" && *output == "-" {
+		return usagef("--emit-events - and the alerts cannot both go to standard output")
+	}
 	stopProfiles, err := startProfiles(*cpuProfile, *memProfile)
 	if err != nil {
 		return err
@@ -83,13 +92,13 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 	}
 	defer common.close()
 	opts := engine.ReadOptions{Tables: tables, Strict: *strict, Workers: *workers, KeepExtra: true}
-	if *format != "" {
-		s, err := input.ParseShape(*format)
+	if *inputFormat != "" {
+		s, err := input.ParseShape(*inputFormat)
 		if err != nil {
 			return usageError{err.Error()}
 		}
 		if s == input.ShapeLogAnalyticsCSV {
-			return usagef("--format log-analytics-csv is not needed: CSV files are recognised as such")
+			return usagef("--input-format log-analytics-csv is not needed: CSV files are recognised as such")
 		}
 		opts.Format = s
 	}
@@ -126,6 +135,9 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 		if pw != nil {
 			pw.write(problemJSON(p))
 		}
+		if *quiet {
+			return
+		}
 		shown[p.Reason]++
 		switch n := shown[p.Reason]; {
 		case n <= shownProblems:
@@ -134,9 +146,16 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "vigil: warning: more problems of the kind %q are counted in the summary, not shown\n", p.Reason)
 		}
 	}
+	// A progress line on a terminal, for inputs that take a while.
+	stopProgress := func() {}
+	if total := inputSize(files); !*quiet && isTerminal(stderr) && (total < 0 || total >= progressMin) {
+		opts.Progress = &engine.Progress{}
+		stopProgress = startProgress(stderr, total, opts.Progress)
+	}
 	start := time.Now()
 	data, readErr := engine.Read(files, opts, report)
 	elapsed := time.Since(start)
+	stopProgress()
 	if pw != nil {
 		if err := pw.close(); err != nil {
 			return err
@@ -158,7 +177,7 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *output != "" {
-		if err := writeAlerts(*output, hunt.Alerts, stdout); err != nil {
+		if err := writeAlerts(*output, alertFormat, hunt.Alerts, stdout); err != nil {
 			return err
 		}
 	}
@@ -166,10 +185,15 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 	if *emit == "-" || *output == "-" {
 		out = stderr
 	}
-	printSummary(out, data, elapsed)
-	printRules(out, stderr, hunt, huntElapsed)
-	common.printASN(out, hunt)
-	if data.Problems > 0 && pw == nil {
+	if *quiet {
+		printRuleErrors(stderr, hunt)
+		printAlertTable(out, hunt.Alerts)
+	} else {
+		printSummary(out, data, elapsed)
+		printRules(out, stderr, hunt, huntElapsed)
+		common.printASN(out, hunt)
+	}
+	if data.Problems > 0 && pw == nil && !*quiet {
 		fmt.Fprintf(stderr, "vigil: hint: --problems FILE lists every problem; --strict stops at the first\n")
 	}
 	if len(data.Events) == 0 && sumRows(data) == 0 {

@@ -36,6 +36,13 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
+// configError is bad input the user gave vigil to work with (a rule file that
+// does not validate): exit code 2, as for usage errors, but without the hint
+// to read the usage, since the command has reported what is wrong.
+type configError struct{ msg string }
+
+func (e configError) Error() string { return e.msg }
+
 type command struct {
 	name    string
 	summary string
@@ -50,6 +57,7 @@ func init() {
 		{"demo", "generate a small tenant's logs and hunt them: vigil at work", demoUsage, runDemo},
 		{"hunt", "read sign-in exports and report what they hold", huntUsage, runHunt},
 		{"gen", "write a synthetic tenant's sign-in logs with labelled attacks", genUsage, runGen},
+		{"rules", "list, show, validate and test detection rules", rulesUsage, runRules},
 		{"version", "print the version of vigil", "usage: vigil version\n", runVersion},
 		{"help", "show help for vigil or a command", "usage: vigil help [COMMAND]\n", runHelp},
 	}
@@ -91,6 +99,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitOK
 		case errors.Is(err, flag.ErrHelp):
 			return exitOK
+		}
+		var ce configError
+		if errors.As(err, &ce) {
+			fmt.Fprintf(stderr, "vigil: error: %s\n", ce.msg)
+			return exitUsage
 		}
 		var ue usageError
 		if errors.As(err, &ue) {
