@@ -123,6 +123,12 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 			return usagef("--table names %s, which is not among the files read", path)
 		}
 	}
+	huntOpts := engine.HuntOptions{Macros: macros, Lookups: lookupTables, CommonOptions: common.opts}
+	// Decode only what the rules and the hunt read, unless the events are
+	// written out or every member is to be checked (--strict, --problems).
+	if *emit == "" && !*strict && *problemsFile == "" {
+		opts.Fields, opts.KeepExtra = engine.Projection(ruleSet, huntOpts)
+	}
 
 	var pw *jsonLines
 	if *problemsFile != "" {
@@ -170,7 +176,7 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	huntStart := time.Now()
-	hunt := engine.HuntWith(context.Background(), data, ruleSet, engine.HuntOptions{Macros: macros, Lookups: lookupTables, CommonOptions: common.opts})
+	hunt := engine.HuntWith(context.Background(), data, ruleSet, huntOpts)
 	stopProfiles() // while the hunt's data is alive, for the heap profile
 	huntElapsed := time.Since(huntStart)
 	if err := common.finish(hunt, stderr); err != nil {

@@ -299,3 +299,10 @@ func NewFieldSet(fs ...Field) FieldSet {
 	}
 	return s
 }
+
+// AddSet puts every field of o in the set.
+func (s *FieldSet) AddSet(o FieldSet) {
+	for i := range s {
+		s[i] |= o[i]
+	}
+}

@@ -295,6 +295,27 @@ func (c *ECS) Needing(columns []string) *ECS {
 	return &w
 }
 
+// Needs returns what computing the columns cols of table takes from the
+// sign-ins (see Needs): for the sign-in table, what each column declares
+// (source.as.* count the autonomous-system lookup NewECS makes); a column
+// it does not have needs everything. The activity table is read as
+// documents, which no projection touches: it needs nothing. The time and
+// category the view is ordered and filtered by are the caller's to add.
+func (c *ECS) Needs(table string, cols []string) Needs {
+	if table != ECSSignInLogs {
+		return Needs{}
+	}
+	var n Needs
+	for _, name := range cols {
+		i := ecsSignInSchema.Index(name)
+		if i < 0 {
+			return AllNeeds
+		}
+		n.Add(ecsSignInColumns[i].in)
+	}
+	return n
+}
+
 // ecsSignInTable is the sign-in table restricted to a window; rows are
 // built from the events during Scan.
 type ecsSignInTable struct {

@@ -23,6 +23,9 @@ type ecsColumn struct {
 	name string
 	typ  plan.Type
 	get  func(e *ecsEvent) event.Value
+	// in is what get reads from the sign-in (fields, unknown members);
+	// the autonomous system NewECS looks up counts as its inputs.
+	in Needs
 }
 
 // SnakeCase renames a Graph member the way the Elastic azure integration's
@@ -363,6 +366,11 @@ func ecsResourceProvider(id string) (string, bool) {
 	return p, p != ""
 }
 
+// ecsASNeeds is what NewECS reads to find a sign-in's autonomous system:
+// an Elastic document's own source.as (an unknown member), else a lookup
+// of source.ip with the record's autonomousSystemNumber.
+var ecsASNeeds = needsExtra(event.FIPAddress, event.FCallerIPAddress, event.FAutonomousSystemNumber)
+
 // ecsSignInColumns are the columns of the azure.signinlogs view, sorted by
 // name.
 var ecsSignInColumns = func() []ecsColumn {
@@ -372,53 +380,53 @@ var ecsSignInColumns = func() []ecsColumn {
 				return event.DatetimeNanos(t)
 			}
 			return event.Null
-		}},
-		{"event.ingested", plan.TypeDatetime, func(e *ecsEvent) event.Value { return ecsFieldValue(e.ev, event.FIngestTime) }},
-		{"event.dataset", plan.TypeString, ecsConst(event.String(SignInDataset))},
-		{"data_stream.dataset", plan.TypeString, ecsConst(event.String(SignInDataset))},
-		{"data_stream.type", plan.TypeString, ecsConst(event.String("logs"))},
-		{"event.module", plan.TypeString, ecsConst(event.String("azure"))},
-		{"event.kind", plan.TypeString, ecsConst(event.String("event"))},
-		{"event.category", plan.TypeDynamic, ecsConst(event.Array(event.String("authentication")))},
-		{"event.type", plan.TypeDynamic, ecsConst(event.Array(event.String("info")))},
-		{"event.outcome", plan.TypeString, func(e *ecsEvent) event.Value { return ecsOutcome(e.ev) }},
-		{"event.action", plan.TypeString, func(e *ecsEvent) event.Value { return ecsOperationName(e.ev) }},
+		}, needs(event.FRecordTime, event.FCreatedDateTime)},
+		{"event.ingested", plan.TypeDatetime, func(e *ecsEvent) event.Value { return ecsFieldValue(e.ev, event.FIngestTime) }, needs(event.FIngestTime)},
+		{"event.dataset", plan.TypeString, ecsConst(event.String(SignInDataset)), Needs{}},
+		{"data_stream.dataset", plan.TypeString, ecsConst(event.String(SignInDataset)), Needs{}},
+		{"data_stream.type", plan.TypeString, ecsConst(event.String("logs")), Needs{}},
+		{"event.module", plan.TypeString, ecsConst(event.String("azure")), Needs{}},
+		{"event.kind", plan.TypeString, ecsConst(event.String("event")), Needs{}},
+		{"event.category", plan.TypeDynamic, ecsConst(event.Array(event.String("authentication"))), Needs{}},
+		{"event.type", plan.TypeDynamic, ecsConst(event.Array(event.String("info"))), Needs{}},
+		{"event.outcome", plan.TypeString, func(e *ecsEvent) event.Value { return ecsOutcome(e.ev) }, needs(event.FStatusErrorCode)},
+		{"event.action", plan.TypeString, func(e *ecsEvent) event.Value { return ecsOperationName(e.ev) }, needs(event.FOperationName)},
 		{"event.id", plan.TypeString, func(e *ecsEvent) event.Value {
 			if s, ok := e.ev.Str(event.FID); ok && s != "" {
 				return event.String(s)
 			}
 			return event.Null
-		}},
+		}, needs(event.FID)},
 		{"event.duration", plan.TypeLong, func(e *ecsEvent) event.Value {
 			if n, ok := e.ev.Int(event.FDurationMs); ok {
 				return event.Long(n * 1e6)
 			}
 			return event.Null
-		}},
-		{"azure.signinlogs.category", plan.TypeString, func(e *ecsEvent) event.Value { return ecsStr(ecsCategory(e.ev)) }},
-		{"azure.signinlogs.operation_name", plan.TypeString, func(e *ecsEvent) event.Value { return ecsOperationName(e.ev) }},
-		{"azure.signinlogs.operation_version", plan.TypeString, ecsStrField(event.FOperationVersion)},
-		{"azure.signinlogs.result_type", plan.TypeString, func(e *ecsEvent) event.Value { return ecsResultType(e.ev) }},
-		{"azure.signinlogs.result_signature", plan.TypeString, ecsStrField(event.FResultSignature)},
-		{"azure.signinlogs.result_description", plan.TypeString, ecsStrField(event.FResultDescription)},
-		{"azure.signinlogs.identity", plan.TypeString, ecsStrField(event.FIdentity)},
-		{"azure.tenant_id", plan.TypeString, ecsStrField(event.FTenantID)},
-		{"azure.tenant.id", plan.TypeString, ecsStrField(event.FTenantID)},
-		{"azure.correlation_id", plan.TypeString, ecsStrField(event.FRecordCorrelationID)},
-		{"azure.correlation.id", plan.TypeString, ecsStrField(event.FRecordCorrelationID)},
-		{"azure.resource_id", plan.TypeString, ecsStrField(event.FRecordResourceID)},
-		{"azure.resource.id", plan.TypeString, ecsStrField(event.FRecordResourceID)},
+		}, needs(event.FDurationMs)},
+		{"azure.signinlogs.category", plan.TypeString, func(e *ecsEvent) event.Value { return ecsStr(ecsCategory(e.ev)) }, needs(event.FCategory)},
+		{"azure.signinlogs.operation_name", plan.TypeString, func(e *ecsEvent) event.Value { return ecsOperationName(e.ev) }, needs(event.FOperationName)},
+		{"azure.signinlogs.operation_version", plan.TypeString, ecsStrField(event.FOperationVersion), needs(event.FOperationVersion)},
+		{"azure.signinlogs.result_type", plan.TypeString, func(e *ecsEvent) event.Value { return ecsResultType(e.ev) }, needs(event.FResultType, event.FStatusErrorCode)},
+		{"azure.signinlogs.result_signature", plan.TypeString, ecsStrField(event.FResultSignature), needs(event.FResultSignature)},
+		{"azure.signinlogs.result_description", plan.TypeString, ecsStrField(event.FResultDescription), needs(event.FResultDescription)},
+		{"azure.signinlogs.identity", plan.TypeString, ecsStrField(event.FIdentity), needs(event.FIdentity)},
+		{"azure.tenant_id", plan.TypeString, ecsStrField(event.FTenantID), needs(event.FTenantID)},
+		{"azure.tenant.id", plan.TypeString, ecsStrField(event.FTenantID), needs(event.FTenantID)},
+		{"azure.correlation_id", plan.TypeString, ecsStrField(event.FRecordCorrelationID), needs(event.FRecordCorrelationID)},
+		{"azure.correlation.id", plan.TypeString, ecsStrField(event.FRecordCorrelationID), needs(event.FRecordCorrelationID)},
+		{"azure.resource_id", plan.TypeString, ecsStrField(event.FRecordResourceID), needs(event.FRecordResourceID)},
+		{"azure.resource.id", plan.TypeString, ecsStrField(event.FRecordResourceID), needs(event.FRecordResourceID)},
 		{"azure.resource.provider", plan.TypeString, func(e *ecsEvent) event.Value {
 			id, _ := e.ev.Str(event.FRecordResourceID)
 			return ecsStr(ecsResourceProvider(id))
-		}},
-		{"cloud.provider", plan.TypeString, ecsConst(event.String("azure"))},
-		{"cloud.account.id", plan.TypeString, ecsStrField(event.FTenantID)},
-		{"log.level", plan.TypeString, ecsStrField(event.FLevel)},
-		{"message", plan.TypeString, func(e *ecsEvent) event.Value { return ecsMessage(e.ev) }},
-		{"geo.city_name", plan.TypeString, ecsStrField(event.FLocationCity)},
+		}, needs(event.FRecordResourceID)},
+		{"cloud.provider", plan.TypeString, ecsConst(event.String("azure")), Needs{}},
+		{"cloud.account.id", plan.TypeString, ecsStrField(event.FTenantID), needs(event.FTenantID)},
+		{"log.level", plan.TypeString, ecsStrField(event.FLevel), needs(event.FLevel)},
+		{"message", plan.TypeString, func(e *ecsEvent) event.Value { return ecsMessage(e.ev) }, needsExtra(event.FStatusFailureReason, event.FStatusAdditionalDetails)},
+		{"geo.city_name", plan.TypeString, ecsStrField(event.FLocationCity), needs(event.FLocationCity)},
 		// A pipeline quirk: the sign-in's state lands in geo.country_name.
-		{"geo.country_name", plan.TypeString, ecsStrField(event.FLocationState)},
+		{"geo.country_name", plan.TypeString, ecsStrField(event.FLocationState), needs(event.FLocationState)},
 		{"geo.country_iso_code", plan.TypeString, func(e *ecsEvent) event.Value {
 			for _, f := range []event.Field{event.FRecordLocation, event.FLocationCountryOrRegion} {
 				if s, ok := e.ev.Str(f); ok && s != "" {
@@ -426,30 +434,30 @@ var ecsSignInColumns = func() []ecsColumn {
 				}
 			}
 			return event.Null
-		}},
-		{"geo.location.lat", plan.TypeReal, func(e *ecsEvent) event.Value { return ecsFieldValue(e.ev, event.FLocationLatitude) }},
-		{"geo.location.lon", plan.TypeReal, func(e *ecsEvent) event.Value { return ecsFieldValue(e.ev, event.FLocationLongitude) }},
-		{"source.address", plan.TypeString, func(e *ecsEvent) event.Value { return ecsStr(ecsSourceAddress(e.ev)) }},
-		{"source.ip", plan.TypeString, func(e *ecsEvent) event.Value { return ecsStr(ecsSourceIP(e.ev)) }},
-		{"client.ip", plan.TypeString, func(e *ecsEvent) event.Value { return ecsStr(ecsSourceIP(e.ev)) }},
+		}, needs(event.FRecordLocation, event.FLocationCountryOrRegion)},
+		{"geo.location.lat", plan.TypeReal, func(e *ecsEvent) event.Value { return ecsFieldValue(e.ev, event.FLocationLatitude) }, needs(event.FLocationLatitude)},
+		{"geo.location.lon", plan.TypeReal, func(e *ecsEvent) event.Value { return ecsFieldValue(e.ev, event.FLocationLongitude) }, needs(event.FLocationLongitude)},
+		{"source.address", plan.TypeString, func(e *ecsEvent) event.Value { return ecsStr(ecsSourceAddress(e.ev)) }, needs(event.FIPAddress, event.FCallerIPAddress)},
+		{"source.ip", plan.TypeString, func(e *ecsEvent) event.Value { return ecsStr(ecsSourceIP(e.ev)) }, needs(event.FIPAddress, event.FCallerIPAddress)},
+		{"client.ip", plan.TypeString, func(e *ecsEvent) event.Value { return ecsStr(ecsSourceIP(e.ev)) }, needs(event.FIPAddress, event.FCallerIPAddress)},
 		{"related.ip", plan.TypeDynamic, func(e *ecsEvent) event.Value {
 			if ip, ok := ecsSourceIP(e.ev); ok {
 				return event.Array(event.String(ip))
 			}
 			return event.Null
-		}},
+		}, needs(event.FIPAddress, event.FCallerIPAddress)},
 		{"source.as.number", plan.TypeLong, func(e *ecsEvent) event.Value {
 			if e.hasAS && e.as.Number > 0 {
 				return event.Long(e.as.Number)
 			}
 			return event.Null
-		}},
+		}, ecsASNeeds},
 		{"source.as.organization.name", plan.TypeString, func(e *ecsEvent) event.Value {
 			if e.hasAS && e.as.Organization != "" {
 				return event.String(e.as.Organization)
 			}
 			return event.Null
-		}},
+		}, ecsASNeeds},
 		{"user.name", plan.TypeString, func(e *ecsEvent) event.Value {
 			upn, ok := e.ev.Str(event.FUserPrincipalName)
 			if !ok {
@@ -457,17 +465,17 @@ var ecsSignInColumns = func() []ecsColumn {
 			}
 			name, _, _ := ecsUser(upn)
 			return event.String(name)
-		}},
+		}, needs(event.FUserPrincipalName)},
 		{"user.domain", plan.TypeString, func(e *ecsEvent) event.Value {
 			upn, _ := e.ev.Str(event.FUserPrincipalName)
 			if _, domain, ok := ecsUser(upn); ok {
 				return event.String(domain)
 			}
 			return event.Null
-		}},
-		{"user.id", plan.TypeString, ecsStrField(event.FUserID)},
-		{"user.full_name", plan.TypeString, ecsStrField(event.FUserDisplayName)},
-		{"user_agent.original", plan.TypeString, ecsStrField(event.FUserAgent)},
+		}, needs(event.FUserPrincipalName)},
+		{"user.id", plan.TypeString, ecsStrField(event.FUserID), needs(event.FUserID)},
+		{"user.full_name", plan.TypeString, ecsStrField(event.FUserDisplayName), needs(event.FUserDisplayName)},
+		{"user_agent.original", plan.TypeString, ecsStrField(event.FUserAgent), needs(event.FUserAgent)},
 	}
 	for f := event.FID; f < event.NumFields; f++ {
 		name, ok := ECSPropertyField(f)
@@ -489,7 +497,7 @@ var ecsSignInColumns = func() []ecsColumn {
 		default:
 			t = plan.TypeDynamic
 		}
-		cols = append(cols, ecsColumn{name, t, func(e *ecsEvent) event.Value { return ecsFieldValue(e.ev, f) }})
+		cols = append(cols, ecsColumn{name, t, func(e *ecsEvent) event.Value { return ecsFieldValue(e.ev, f) }, needs(f)})
 	}
 	ecsSortColumns(cols)
 	return cols

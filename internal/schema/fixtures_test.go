@@ -281,8 +281,13 @@ var (
 // signInFrom normalizes the fixture written in shape as a sign-in of kind k.
 func signInFrom(t testing.TB, shape string, k kind) event.SignIn {
 	t.Helper()
+	return signInWith(t, shape, k, normalize.NewNormalizer())
+}
+
+// signInWith is signInFrom with a normalizer (a projection).
+func signInWith(t testing.TB, shape string, k kind, n *normalize.Normalizer) event.SignIn {
+	t.Helper()
 	fill := strings.NewReplacer("CATEGORY", k.category, "INTERACTIVE", k.interactive, "EVENTTYPE", k.eventType)
-	n := normalize.NewNormalizer()
 	var ev event.SignIn
 	var row event.Row
 	var isRow bool

@@ -39,6 +39,7 @@ type signInTable struct {
 	name    string
 	schema  plan.Schema
 	getters []getter
+	needs   []Needs // what each column takes from a sign-in
 }
 
 // Column types are written as a compact list: "Name:type" (string when no
@@ -102,15 +103,43 @@ func newSignInTable(name, list string) *signInTable {
 		if c.Name == "Type" {
 			v := event.String(name)
 			t.getters = append(t.getters, func(*event.SignIn) event.Value { return v })
+			t.needs = append(t.needs, Needs{})
 			continue
 		}
 		src, ok := sources[c.Name]
 		if !ok {
 			panic("schema: no source for column " + name + "." + c.Name) // programming error at init
 		}
+		if src.special != nil && src.inputs == nil {
+			panic("schema: no inputs declared for column " + name + "." + c.Name) // programming error at init
+		}
 		t.getters = append(t.getters, src.getter(c.Type))
+		t.needs = append(t.needs, src.needs())
 	}
 	return t
+}
+
+// Needs returns what computing the columns cols of table takes from the
+// sign-ins (see Needs). A sign-in view's columns come from canonical
+// fields, groups of them, computed specials (each declares its inputs) or
+// unknown members; a column the view does not have needs everything.
+// Other tables (IdentityInfo, watchlists, …) are read as rows, which no
+// projection touches: they need nothing. The time and category every
+// view is ordered and split by are the caller's to add.
+func (c *Catalog) Needs(table string, cols []string) Needs {
+	t, ok := signInTables[table]
+	if !ok {
+		return Needs{}
+	}
+	var n Needs
+	for _, col := range cols {
+		i := t.schema.Index(col)
+		if i < 0 {
+			return AllNeeds
+		}
+		n.Add(t.needs[i])
+	}
+	return n
 }
 
 // fill writes the row of ev into row, which has one slot per column.

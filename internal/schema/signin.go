@@ -25,6 +25,43 @@ type source struct {
 	// ResultType, UserType, …); it returns a Value of any kind, which
 	// the column's type then renders.
 	special func(ev *event.SignIn) event.Value
+	// inputs are the canonical fields special reads (its Needs): declare
+	// them with specialOf, next to the function.
+	inputs []event.Field
+}
+
+// specialOf is the source of a column computed by fn from the fields in.
+func specialOf(fn func(ev *event.SignIn) event.Value, in ...event.Field) source {
+	return source{special: fn, inputs: in}
+}
+
+// needs returns what the column takes from a sign-in: its field, the
+// fields of its group, the declared inputs of its special, or the unknown
+// members. A special declared without inputs needs everything.
+func (s source) needs() Needs {
+	switch {
+	case s.special != nil:
+		if s.inputs == nil {
+			return AllNeeds
+		}
+		return needs(s.inputs...)
+	case s.group != nil:
+		var n Needs
+		var walk func(m *member)
+		walk = func(m *member) {
+			if m.kids == nil {
+				n.Fields.Add(m.field)
+			}
+			for _, k := range m.kids {
+				walk(k)
+			}
+		}
+		walk(s.group)
+		return n
+	case s.extra != nil:
+		return Needs{Extra: true}
+	}
+	return needs(s.field)
 }
 
 // laColumn renames the canonical fields whose Log Analytics column is not
@@ -74,14 +111,14 @@ var sources = func() map[string]source {
 	m["Identity"] = source{field: event.FIdentity}
 	m["Level"] = source{field: event.FLevel}
 	m["ResourceId"] = source{field: event.FRecordResourceID}
-	m["TimeGenerated"] = source{special: timeGenerated}
-	m["ResultType"] = source{special: resultType}
-	m["UserType"] = source{special: userType}
-	m["Category"] = source{special: category}
-	m["CorrelationId"] = source{special: firstOf(event.FCorrelationID, event.FRecordCorrelationID)}
-	m["Location"] = source{special: firstOf(event.FRecordLocation, event.FLocationCountryOrRegion)}
-	m["ResultDescription"] = source{special: firstOf(event.FResultDescription, event.FStatusFailureReason)}
-	m["OperationName"] = source{special: operationName}
+	m["TimeGenerated"] = specialOf(timeGenerated, event.FRecordTime, event.FCreatedDateTime)
+	m["ResultType"] = specialOf(resultType, event.FResultType, event.FStatusErrorCode)
+	m["UserType"] = specialOf(userType, event.FUserType)
+	m["Category"] = specialOf(category, event.FCategory)
+	m["CorrelationId"] = firstOf(event.FCorrelationID, event.FRecordCorrelationID)
+	m["Location"] = firstOf(event.FRecordLocation, event.FLocationCountryOrRegion)
+	m["ResultDescription"] = firstOf(event.FResultDescription, event.FStatusFailureReason)
+	m["OperationName"] = specialOf(operationName, event.FOperationName)
 
 	// Columns with no canonical field: what a Log Analytics export wrote,
 	// kept as an unknown member under the column's name.
@@ -160,19 +197,20 @@ func operationName(ev *event.SignIn) event.Value {
 	return event.String("Sign-in activity")
 }
 
-// firstOf returns the first of the string fields that is set and not
-// empty: CorrelationId is the sign-in's correlationId else the envelope's;
-// Location the envelope's country code else location.countryOrRegion;
-// ResultDescription the envelope's else status.failureReason.
-func firstOf(fs ...event.Field) func(*event.SignIn) event.Value {
-	return func(ev *event.SignIn) event.Value {
+// firstOf is the source of a column holding the first of the string fields
+// fs (its inputs) that is set and not empty: CorrelationId is the sign-in's
+// correlationId else the envelope's; Location the envelope's country code
+// else location.countryOrRegion; ResultDescription the envelope's else
+// status.failureReason.
+func firstOf(fs ...event.Field) source {
+	return specialOf(func(ev *event.SignIn) event.Value {
 		for _, f := range fs {
 			if s, ok := ev.Str(f); ok && s != "" {
 				return event.String(s)
 			}
 		}
 		return emptyString
-	}
+	}, fs...)
 }
 
 // member is a node of an object assembled from canonical fields: a leaf

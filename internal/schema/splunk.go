@@ -247,6 +247,58 @@ func (s *Splunk) Needing(cols map[string][]string) *Splunk {
 	return &w
 }
 
+// Needs returns what computing the columns cols of the sourcetype table
+// takes from the sign-ins (see Needs): the canonical field a column is
+// flattened from (for an array or object field, every column under its
+// name), the raw fields of the add-on fields among cols, and the times
+// _time is taken from. Columns of other names are not computed from any
+// field. Unknown members are always needed: they are flattened under their
+// own names, and a member of the wrong type is kept as one under its
+// field's name, so any column may hold them. The o365:graph:api view also
+// reads operationName to tell a Graph record from a diagnostic record. A
+// sourcetype the views do not have needs everything.
+func (s *Splunk) Needs(table string, cols []string) Needs {
+	v, ok := s.views[table]
+	if !ok {
+		return AllNeeds
+	}
+	n := needsExtra(event.FRecordTime, event.FCreatedDateTime, event.FOperationName)
+	names := &aadPropNames
+	if table == O365GraphAPI {
+		names = &graphPropNames
+	}
+	seen := map[string]bool{}
+	var mark func(c string)
+	mark = func(c string) {
+		if seen[c] {
+			return
+		}
+		seen[c] = true
+		if table == AzureMonitorAAD {
+			for _, e := range aadEnvelope {
+				if e.name == c {
+					n.Fields.Add(e.field)
+				}
+			}
+		}
+		for fl := event.FID; fl < event.NumFields; fl++ {
+			name := names[fl]
+			if c == name || fl.Info().Type == event.FJSON && len(c) > len(name) && strings.HasPrefix(c, name) && (c[len(name)] == '.' || c[len(name)] == '{') {
+				n.Fields.Add(fl)
+			}
+		}
+		for _, ta := range v.ta {
+			if v.schema[ta.col].Name == c {
+				ta.expr.fields(mark)
+			}
+		}
+	}
+	for _, c := range cols {
+		mark(c)
+	}
+	return n
+}
+
 // Window returns the views restricted to events whose _time is in
 // [from, to): ESCU's earliest_time is inclusive, latest_time exclusive.
 // Events without a _time are outside every window. A window of a windowed
