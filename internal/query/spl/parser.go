@@ -137,40 +137,12 @@ func (p *parser) command(start int) Command {
 		return c
 	case "mvexpand":
 		c := &Mvexpand{}
-		for !p.atEnd() {
-			if p.atOption() {
-				o := p.option()
-				p.checkOption("mvexpand", o, "limit")
-				c.Options = append(c.Options, o)
-				continue
-			}
-			if c.Field != nil {
-				p.expected("'|' or end of search")
-			}
-			c.Field = p.field("field name")
-		}
-		if c.Field == nil {
-			p.expected("field name")
-		}
+		c.Options, c.Field = p.optionsAndField("mvexpand", "limit")
 		c.Range = p.span(start)
 		return c
 	case "makemv":
 		c := &Makemv{}
-		for !p.atEnd() {
-			if p.atOption() {
-				o := p.option()
-				p.checkOption("makemv", o, "delim")
-				c.Options = append(c.Options, o)
-				continue
-			}
-			if c.Field != nil {
-				p.expected("'|' or end of search")
-			}
-			c.Field = p.field("field name")
-		}
-		if c.Field == nil {
-			p.expected("field name")
-		}
+		c.Options, c.Field = p.optionsAndField("makemv", "delim")
 		c.Range = p.span(start)
 		return c
 	case "lookup":
@@ -567,4 +539,25 @@ func (p *parser) lookup(start int) *Lookup {
 	}
 	c.Range = p.span(start)
 	return c
+}
+
+// optionsAndField parses the arguments of a command that takes options and
+// one field, in any order (mvexpand, makemv).
+func (p *parser) optionsAndField(cmd string, allowed ...string) (opts []*Option, field *Field) {
+	for !p.atEnd() {
+		if p.atOption() {
+			o := p.option()
+			p.checkOption(cmd, o, allowed...)
+			opts = append(opts, o)
+			continue
+		}
+		if field != nil {
+			p.expected("'|' or end of search")
+		}
+		field = p.field("field name")
+	}
+	if field == nil {
+		p.expected("field name")
+	}
+	return opts, field
 }
