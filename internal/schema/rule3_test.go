@@ -9,46 +9,25 @@ import (
 	"vigil/internal/event"
 	"vigil/internal/exec"
 	"vigil/internal/query/kql"
+	"vigil/internal/rule/sentinel"
+	"vigil/rules"
 )
 
 // mfaRejected is the query of "MFA Rejected by User" v2.0.3 (SEMANTICS.md
-// §D.3), which must run unmodified on the views.
-const mfaRejected = `let riskScoreCutoff = 20;
-SigninLogs
-| where ResultType == 500121
-| extend additionalDetails_ = tostring(Status.additionalDetails)
-| extend UserPrincipalName = tolower(UserPrincipalName)
-| where additionalDetails_ =~ "MFA denied; user declined the authentication" or additionalDetails_ has "fraud"
-| summarize StartTime = min(TimeGenerated), EndTIme = max(TimeGenerated) by UserPrincipalName, UserId, AADTenantId, IPAddress
-| extend Name = tostring(split(UserPrincipalName,'@',0)[0]), UPNSuffix = tostring(split(UserPrincipalName,'@',1)[0])
-| join kind=leftouter (
-    IdentityInfo
-    | summarize LatestReportTime = arg_max(TimeGenerated, *) by AccountUPN
-    | project AccountUPN, Tags, JobTitle, GroupMembership, AssignedRoles, UserType, IsAccountEnabled
-    | summarize
-        Tags = make_set(Tags, 1000),
-        GroupMembership = make_set(GroupMembership, 1000),
-        AssignedRoles = make_set(AssignedRoles, 1000),
-        UserType = make_set(UserType, 1000),
-        UserAccountControl = make_set(UserType, 1000)
-    by AccountUPN
-    | extend UserPrincipalName=tolower(AccountUPN)
-) on UserPrincipalName
-| join kind=leftouter (
-    BehaviorAnalytics
-    | where ActivityType in ("FailedLogOn", "LogOn")
-    | where isnotempty(SourceIPAddress)
-    | project UsersInsights, DevicesInsights, ActivityInsights, InvestigationPriority, SourceIPAddress
-    | project-rename IPAddress = SourceIPAddress
-    | summarize
-        UsersInsights = make_set(UsersInsights, 1000),
-        DevicesInsights = make_set(DevicesInsights, 1000),
-        IPInvestigationPriority = sum(InvestigationPriority)
-    by IPAddress)
-on IPAddress
-| extend UEBARiskScore = IPInvestigationPriority
-| where UEBARiskScore > riskScoreCutoff
-| sort by UEBARiskScore desc`
+// §D.3) as the built-in pack holds it, which must run unmodified on the
+// views.
+func mfaRejected(t *testing.T) string {
+	t.Helper()
+	data, err := rules.FS.ReadFile("sentinel/mfa-rejected-by-user.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, errs := sentinel.Load("mfa-rejected-by-user.yaml", data)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	return r.Query
+}
 
 // TestMFARuleOnViews runs the rule on the fixture sign-in (the fraud code
 // entered from 203.0.113.50 at 09:01:40) read from every shape, with UEBA
@@ -77,7 +56,7 @@ func TestMFARuleOnViews(t *testing.T) {
 	run := func(t *testing.T, evs []event.SignIn, from, to string) []result {
 		t.Helper()
 		cat := New(evs, tables).Window(at(from).Time(), at(to).Time())
-		root, err := kql.Compile(mfaRejected, cat)
+		root, err := kql.Compile(mfaRejected(t), cat)
 		if err != nil {
 			t.Fatalf("compile: %v", err)
 		}
