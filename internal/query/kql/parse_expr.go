@@ -180,18 +180,8 @@ func (p *parser) parsePrimary() Expr {
 			b.WriteString(p.next().text)
 		}
 		return &StringLit{Range: p.span(t.start), Value: b.String()}
-	case tLong:
-		p.next()
-		return &LongLit{Range: p.span(t.start), Value: t.long}
-	case tReal:
-		p.next()
-		return &RealLit{Range: p.span(t.start), Value: t.real}
-	case tTimespan:
-		p.next()
-		return &TimespanLit{Range: p.span(t.start), Value: t.dur}
-	case tTyped:
-		p.next()
-		return p.typedLit(t)
+	case tLong, tReal, tTimespan, tTyped:
+		return p.numberLit(t)
 	case tIdent:
 		if isOpTok(p.peek(1), "(") && !strings.HasPrefix(t.text, "$") {
 			if t.text == "dynamic" {
@@ -219,6 +209,21 @@ func (p *parser) parsePrimary() Expr {
 	}
 	p.failf(t.start, "expected expression, found %s", p.describe(t))
 	return nil
+}
+
+// numberLit consumes the long, real, timespan or typed literal t, which is
+// the current token: literals read alike in expressions and inside dynamic().
+func (p *parser) numberLit(t token) Expr {
+	p.next()
+	switch t.kind {
+	case tLong:
+		return &LongLit{Range: p.span(t.start), Value: t.long}
+	case tReal:
+		return &RealLit{Range: p.span(t.start), Value: t.real}
+	case tTimespan:
+		return &TimespanLit{Range: p.span(t.start), Value: t.dur}
+	}
+	return p.typedLit(t)
 }
 
 func (p *parser) parseCall() *Call {
@@ -259,18 +264,8 @@ func (p *parser) parseDynamicValue() Expr {
 	case tString:
 		p.next()
 		return &StringLit{Range: p.span(t.start), Value: t.text}
-	case tLong:
-		p.next()
-		return &LongLit{Range: p.span(t.start), Value: t.long}
-	case tReal:
-		p.next()
-		return &RealLit{Range: p.span(t.start), Value: t.real}
-	case tTimespan:
-		p.next()
-		return &TimespanLit{Range: p.span(t.start), Value: t.dur}
-	case tTyped:
-		p.next()
-		return p.typedLit(t)
+	case tLong, tReal, tTimespan, tTyped:
+		return p.numberLit(t)
 	case tIdent:
 		switch t.text {
 		case "true", "false":
