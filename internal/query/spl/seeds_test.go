@@ -98,14 +98,7 @@ func aadConsent(at time.Time, edits rec) rec {
 		"src_ip":                          "198.51.100.7",
 		"user":                            "alice@contoso.com",
 	}
-	for k, v := range edits {
-		if v == nil {
-			delete(r, k)
-		} else {
-			r[k] = v
-		}
-	}
-	return r
+	return r.with(edits)
 }
 
 const rule1Row = "dest=tenant-1 user=alice@contoso.com src=198.51.100.7 vendor_account=tenant-1 vendor_product=Azure AD appDisplayName=Contoso Mail Reader status.failureReason=User declined to consent to access the app. signature=Sign-in activity"
@@ -166,14 +159,7 @@ func graphConsent(at time.Time, edits rec) rec {
 		"status.errorCode":     65004,
 		"status.failureReason": "User declined to consent to access the app.",
 	}
-	for k, v := range edits {
-		if v == nil {
-			delete(r, k)
-		} else {
-			r[k] = v
-		}
-	}
-	return r
+	return r.with(edits)
 }
 
 const rule2Row = "user=bob@contoso.com src_ip=203.0.113.9 appDisplayName=X status.failureReason=User declined to consent to access the app."
@@ -204,4 +190,16 @@ func TestSeedRule2(t *testing.T) {
 			checkRows(t, runSearch(t, seed2, cat, nil), tt.want)
 		})
 	}
+}
+
+// with applies edits to r: a nil value removes the field.
+func (r rec) with(edits rec) rec {
+	for k, v := range edits {
+		if v == nil {
+			delete(r, k)
+		} else {
+			r[k] = v
+		}
+	}
+	return r
 }
