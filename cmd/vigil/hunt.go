@@ -58,7 +58,7 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 	noBuiltin := fs.Bool("no-builtin", false, "do not run the built-in rule pack")
 	output := fs.String("output", "", "write the alerts to `FILE` (- for standard output), as JSON lines unless --format says otherwise")
 	format := fs.String("format", "", "write the alerts in `FORMAT`: "+strings.Join(outputFormatNames(), ", ")+" (default: jsonl to --output, a table in the summary); without --output, formats other than table go to standard output")
-	workers := fs.Int("workers", 0, "decoding goroutines (default: one per core)")
+	workers := fs.Int("workers", 0, "goroutines that decode input and run rules (default: one per core)")
 	var macroPaths listFlag
 	fs.Var(&macroPaths, "macros", "read SPL macro definitions from `PATH` (ESCU macros/*.yml, a macros.conf, or a directory of them; repeatable), overriding the built-ins")
 	lookups := lookupFlag{}
@@ -123,7 +123,7 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 			return usagef("--table names %s, which is not among the files read", path)
 		}
 	}
-	huntOpts := engine.HuntOptions{Macros: macros, Lookups: lookupTables, CommonOptions: common.opts}
+	huntOpts := engine.HuntOptions{Macros: macros, Lookups: lookupTables, Workers: *workers, CommonOptions: common.opts}
 	// Decode only what the rules and the hunt read, unless the events are
 	// written out or every member is to be checked (--strict, --problems).
 	if *emit == "" && !*strict && *problemsFile == "" {

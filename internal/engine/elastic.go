@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"slices"
+	"sync"
 	"time"
 
 	"vigil/internal/alert"
@@ -47,8 +48,9 @@ var elasticEntities = []schedule.EntityField{
 // elasticHunt is the Elastic state of one hunt, built on first use: the ECS
 // view of the data and the origins of the sign-ins by id.
 type elasticHunt struct {
-	ecs     *schema.ECS
-	origins map[string]event.Origin
+	ecs         *schema.ECS
+	originsOnce sync.Once
+	origins     map[string]event.Origin
 }
 
 // ECSViews returns the data as the Elastic azure integration would have
@@ -67,9 +69,7 @@ func (h *hunt) elastic(r *rule.Rule, warnings *[]string) ([]*alert.Alert, diag.L
 		diags.Add(diag.Unsupported(r.File, diag.Pos{}, "elastic", r.Language+" queries"))
 		return nil, diags, nil
 	}
-	if h.elasticS == nil {
-		h.elasticS = &elasticHunt{ecs: ECSViews(h.data, h.opts.ASN)}
-	}
+	h.elasticOnce.Do(func() { h.elasticS = &elasticHunt{ecs: ECSViews(h.data, h.opts.ASN)} })
 	ecs := h.elasticS.ecs
 	tables := schema.ECSTables(e.Index)
 	if len(tables) == 0 {
@@ -147,7 +147,9 @@ func (h *hunt) elastic(r *rule.Rule, warnings *[]string) ([]*alert.Alert, diag.L
 	}
 	opts := schedule.ElasticOptions{AlertsSince: h.opts.AlertsSince, Entities: elasticEntities}
 	if h.opts.State != nil && e.Type == rule.ElasticNewTerms {
+		h.stateMu.Lock()
 		opts.State = h.opts.State.Rule(r.ID)
+		h.stateMu.Unlock()
 	}
 	res, err := schedule.Elastic(r, in, opts)
 	if err != nil {
@@ -233,7 +235,7 @@ func firstTime(row []event.Value, idx []int) (int64, bool) {
 // origin returns where the sign-in with id came from (the first one with
 // that id), for an alert's evidence.
 func (x *elasticHunt) origin(d *Data, id string) event.Origin {
-	if x.origins == nil {
+	x.originsOnce.Do(func() {
 		x.origins = make(map[string]event.Origin, len(d.Events))
 		for i := range d.Events {
 			if s, ok := d.Events[i].Str(event.FID); ok && s != "" {
@@ -242,7 +244,7 @@ func (x *elasticHunt) origin(d *Data, id string) event.Origin {
 				}
 			}
 		}
-	}
+	})
 	return x.origins[id]
 }
 

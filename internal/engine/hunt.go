@@ -3,9 +3,11 @@ package engine
 import (
 	"context"
 	"errors"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"vigil/internal/alert"
@@ -61,58 +63,93 @@ func Hunt(ctx context.Context, data *Data, set *RuleSet) *HuntResult {
 }
 
 // HuntWith is Hunt with options (SPL macros and lookups).
+//
+// Rules run concurrently, up to opts.Workers at a time (0 means
+// GOMAXPROCS): each rule's compile and schedule replay is independent of the
+// others', the views they share are immutable once built, and the results
+// are gathered in rule order, so the outcome does not depend on the number
+// of workers.
 func HuntWith(ctx context.Context, data *Data, set *RuleSet, opts HuntOptions) *HuntResult {
 	h := &hunt{ctx: ctx, data: data, evidence: newEvidenceIndex(data.Events), opts: opts}
 	h.first, h.last, h.haveData = data.TimeRange()
-	res := &HuntResult{}
-	for _, l := range set.Rules {
-		run := &RuleRun{LoadedRule: l}
-		res.Rules = append(res.Rules, run)
-		if !l.OK() {
-			continue
-		}
-		var alerts []*alert.Alert
-		var diags diag.List
-		switch l.Rule.Format {
-		case rule.FormatSentinel:
-			alerts, diags, run.Err = h.sentinel(l.Rule)
-		case rule.FormatSplunk:
-			alerts, diags, run.Err = h.splunk(l.Rule)
-		case rule.FormatElastic:
-			alerts, diags, run.Err = h.elastic(l.Rule, &run.Warnings)
-		default:
-			diags.Add(diag.Unsupported(l.File, diag.Pos{}, l.Rule.Format.String(), l.Rule.Format.String()+" rules"))
-		}
-		l.Diags = append(l.Diags, diags...)
-		if since := opts.AlertsSince; !since.IsZero() {
-			alerts = slices.DeleteFunc(alerts, func(a *alert.Alert) bool { return a.Time.Before(since) })
-		}
-		run.Alerts = len(alerts)
+	res := &HuntResult{Rules: make([]*RuleRun, len(set.Rules))}
+	perRule := make([][]*alert.Alert, len(set.Rules))
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(set.Rules)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				res.Rules[i], perRule[i] = h.run(set.Rules[i])
+			}
+		}()
+	}
+	for i := range set.Rules {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, alerts := range perRule {
 		res.Alerts = append(res.Alerts, alerts...)
 	}
 	alert.Sort(res.Alerts)
 	return res
 }
 
+// run runs one rule. It may run concurrently with the other rules' runs: it
+// writes only to l and to what it returns.
+func (h *hunt) run(l *LoadedRule) (*RuleRun, []*alert.Alert) {
+	run := &RuleRun{LoadedRule: l}
+	if !l.OK() {
+		return run, nil
+	}
+	var alerts []*alert.Alert
+	var diags diag.List
+	switch l.Rule.Format {
+	case rule.FormatSentinel:
+		alerts, diags, run.Err = h.sentinel(l.Rule)
+	case rule.FormatSplunk:
+		alerts, diags, run.Err = h.splunk(l.Rule)
+	case rule.FormatElastic:
+		alerts, diags, run.Err = h.elastic(l.Rule, &run.Warnings)
+	default:
+		diags.Add(diag.Unsupported(l.File, diag.Pos{}, l.Rule.Format.String(), l.Rule.Format.String()+" rules"))
+	}
+	l.Diags = append(l.Diags, diags...)
+	if since := h.opts.AlertsSince; !since.IsZero() {
+		alerts = slices.DeleteFunc(alerts, func(a *alert.Alert) bool { return a.Time.Before(since) })
+	}
+	run.Alerts = len(alerts)
+	return run, alerts
+}
+
 // hunt is the state of one Hunt: the data, and the views of each format,
-// built on first use.
+// built once, on first use, by whichever rule needs them first.
 type hunt struct {
 	ctx         context.Context
 	data        *Data
 	first, last time.Time
 	haveData    bool
 	evidence    *evidenceIndex
-	sentinelV   Views
 	opts        HuntOptions
-	splunkS     *splunkHunt
-	elasticS    *elasticHunt
+
+	sentinelOnce sync.Once
+	sentinelV    Views
+	splunkOnce   sync.Once
+	splunkS      *splunkHunt
+	elasticOnce  sync.Once
+	elasticS     *elasticHunt
+	stateMu      sync.Mutex // guards opts.State, which is not safe for concurrent use
 }
 
 // sentinel runs a Microsoft Sentinel rule.
 func (h *hunt) sentinel(r *rule.Rule) ([]*alert.Alert, diag.List, error) {
-	if h.sentinelV == nil {
-		h.sentinelV = SentinelViews(h.data)
-	}
+	h.sentinelOnce.Do(func() { h.sentinelV = SentinelViews(h.data) })
 	root, diags := compile(r.Language, r.Query, r.File, r.Mapper, catalogResolver{h.sentinelV})
 	if len(diags) > 0 || !h.haveData {
 		return nil, diags, nil

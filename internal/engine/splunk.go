@@ -27,6 +27,8 @@ type HuntOptions struct {
 	// Lookups are the tables of SPL's lookup command by lookup name (see
 	// LoadLookups).
 	Lookups map[string]*spl.LookupTable
+	// Workers bounds how many rules run at once; 0 means GOMAXPROCS.
+	Workers int
 	// CommonOptions: state, ASN database, --alerts-since (elastic.go).
 	CommonOptions
 }
@@ -96,14 +98,14 @@ func (s splunkSource) Empty(from, to time.Time) bool {
 // compiled against the Splunk views and replayed on ESCU's schedule over
 // the time span of the views' _time.
 func (h *hunt) splunk(r *rule.Rule) ([]*alert.Alert, diag.List, error) {
-	if h.splunkS == nil {
+	h.splunkOnce.Do(func() {
 		s := &splunkHunt{views: SplunkViews(h.data), macros: h.opts.Macros}
 		if s.macros == nil {
 			s.macros = spl.Builtin()
 		}
 		s.first, s.last, s.haveData = s.views.Span()
 		h.splunkS = s
-	}
+	})
 	s := h.splunkS
 	var diags diag.List
 	if r.Splunk == nil {
