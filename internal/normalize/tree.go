@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -400,29 +401,37 @@ func clip(b []byte) string {
 // compact appends raw JSON to dst without the white space outside strings,
 // so that values kept from pretty-printed files fit on one line.
 func compact(dst, raw []byte) []byte {
-	inStr := false
-	for i := 0; i < len(raw); i++ {
+	for i := 0; i < len(raw); {
 		c := raw[i]
-		if inStr {
-			dst = append(dst, c)
-			switch c {
-			case '\\':
-				if i+1 < len(raw) {
-					i++
-					dst = append(dst, raw[i])
-				}
-			case '"':
-				inStr = false
-			}
-			continue
-		}
 		switch c {
 		case ' ', '\t', '\n', '\r':
+			i++
 			continue
 		case '"':
-			inStr = true
+			// Copy the whole string at once: find its closing quote, one
+			// that an odd run of backslashes does not escape.
+			end := i + 1
+			for {
+				q := bytes.IndexByte(raw[end:], '"')
+				if q < 0 {
+					return append(dst, raw[i:]...) // unterminated: keep it all
+				}
+				end += q
+				bs := 0
+				for j := end - 1; j > i && raw[j] == '\\'; j-- {
+					bs++
+				}
+				end++
+				if bs%2 == 0 {
+					break
+				}
+			}
+			dst = append(dst, raw[i:end]...)
+			i = end
+			continue
 		}
 		dst = append(dst, c)
+		i++
 	}
 	return dst
 }
