@@ -100,6 +100,7 @@ type splExtremeState struct {
 	num, str       event.Value
 	hasNum, hasStr bool
 	numKey         event.Value
+	strText        string // splText(str), kept so it is not made again per row
 }
 
 func (s *splExtremeState) add(row []event.Value) {
@@ -113,8 +114,8 @@ func (s *splExtremeState) add(row []event.Value) {
 			}
 			continue
 		}
-		if !s.hasStr || strings.Compare(splText(v), splText(s.str))*s.sign > 0 {
-			s.str, s.hasStr = v, true
+		if t := splText(v); !s.hasStr || strings.Compare(t, s.strText)*s.sign > 0 {
+			s.str, s.strText, s.hasStr = v, t, true
 		}
 	}
 }

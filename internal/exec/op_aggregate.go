@@ -77,6 +77,40 @@ func (o *aggregateOp) newGroup(key []event.Value) *group {
 	return g
 }
 
+// groupOf returns the group row belongs to, made on first sight, or false
+// when the row is in no group or in several (SPL's null and multivalue
+// keys, which addSPL has then handled). keyVals and keyBytes are scratch.
+func (o *aggregateOp) groupOf(row, keyVals []event.Value, keyBytes *[]byte, index map[string]*group, groups *[]*group) (*group, bool) {
+	if len(o.by) == 0 {
+		return (*groups)[0], true
+	}
+	expand := false
+	for i, f := range o.by {
+		v := f(row)
+		if v.IsNull() && o.dropNull {
+			return nil, false // SPL: a row without a BY field is in no group
+		}
+		expand = expand || o.expand && v.Kind() == event.KindArray
+		keyVals[i] = v
+	}
+	if expand {
+		o.addSPL(row, index, groups, keyVals)
+		return nil, false
+	}
+	b := (*keyBytes)[:0]
+	for _, v := range keyVals {
+		b = event.AppendKey(b, v)
+	}
+	*keyBytes = b
+	g := index[string(b)]
+	if g == nil {
+		g = o.newGroup(copyRow(keyVals))
+		index[string(b)] = g
+		*groups = append(*groups, g)
+	}
+	return g, true
+}
+
 func (o *aggregateOp) run(ctx context.Context, emit func([]event.Value) error) error {
 	var groups []*group
 	index := map[string]*group{}
@@ -87,28 +121,11 @@ func (o *aggregateOp) run(ctx context.Context, emit func([]event.Value) error) e
 	var keyBytes []byte
 	keyVals := make([]event.Value, len(o.by))
 	err := o.input.run(ctx, func(row []event.Value) error {
-		var g *group
-		if len(o.by) > 0 && (o.dropNull || o.expand) {
-			o.addSPL(row, index, &groups, keyVals)
-			return nil
-		}
-		if len(o.by) == 0 {
-			g = groups[0]
-		} else {
-			keyBytes = keyBytes[:0]
-			for i, f := range o.by {
-				keyVals[i] = f(row)
-				keyBytes = event.AppendKey(keyBytes, keyVals[i])
+		g, ok := o.groupOf(row, keyVals, &keyBytes, index, &groups)
+		if ok {
+			for _, st := range g.states {
+				st.add(row)
 			}
-			g = index[string(keyBytes)]
-			if g == nil {
-				g = o.newGroup(copyRow(keyVals))
-				index[string(keyBytes)] = g
-				groups = append(groups, g)
-			}
-		}
-		for _, s := range g.states {
-			s.add(row)
 		}
 		return nil
 	})

@@ -6,11 +6,10 @@ import "vigil/internal/event"
 // row with a null (or empty multivalue) key value joins no group; with
 // expand an array key value puts the row in one group per distinct element,
 // every combination when several keys are arrays. keyVals is scratch space
-// of len(o.by).
+// of len(o.by) holding the row's key values on entry.
 func (o *aggregateOp) addSPL(row []event.Value, index map[string]*group, groups *[]*group, keyVals []event.Value) {
 	choices := make([][]event.Value, len(o.by))
-	for i, f := range o.by {
-		v := f(row)
+	for i, v := range keyVals {
 		switch {
 		case o.expand && v.Kind() == event.KindArray:
 			var elems []event.Value

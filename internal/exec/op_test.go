@@ -2,11 +2,13 @@ package exec
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"vigil/internal/diag"
 	"vigil/internal/event"
@@ -571,5 +573,37 @@ func TestWindow(t *testing.T) {
 	}
 	if _, ok := w.Table("Missing"); ok {
 		t.Error("missing tables stay missing")
+	}
+}
+
+// TestTopIsSortThenLimit checks the bounded heap of Top against its
+// definition, a stable sort cut to N rows, on random rows full of ties and
+// nulls, for every N from 0 past the row count.
+func TestTopIsSortThenLimit(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(7, 7))
+	var rows [][]any
+	for i := range 60 {
+		var n any = rnd.IntN(5)
+		if rnd.IntN(6) == 0 {
+			n = nil
+		}
+		rows = append(rows, []any{n, []string{"a", "b", "c"}[rnd.IntN(3)], i})
+	}
+	cat := MemCatalog{"T": table(plan.Schema{{Name: "n", Type: plan.TypeLong}, {Name: "s", Type: plan.TypeString}, {Name: "i", Type: plan.TypeLong}}, rows...)}
+	scan := func() plan.Node { return &plan.Scan{Table: "T"} }
+	keySets := map[string][]plan.SortKey{
+		"n desc nulls last": {{Expr: plan.Col("n", noSpan), Desc: true}},
+		"n asc nulls first": {{Expr: plan.Col("n", noSpan), NullsFirst: true}},
+		"s then n desc":     {{Expr: plan.Col("s", noSpan)}, {Expr: plan.Col("n", noSpan), Desc: true}},
+	}
+	for name, keys := range keySets {
+		sorted := rowsText(run(t, &plan.Sort{Input: scan(), Keys: keys}, cat))
+		for n := range int64(len(rows) + 2) {
+			got := rowsText(run(t, &plan.Top{Input: scan(), N: n, Keys: keys}, cat))
+			want := sorted[:min(n, int64(len(sorted)))]
+			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("%s, top %d (-sort+limit +top):\n%s", name, n, diff)
+			}
+		}
 	}
 }
