@@ -90,6 +90,16 @@ type Options struct {
 type Query struct {
 	root   operator
 	schema plan.Schema
+	env    *runEnv
+}
+
+// runEnv is what a run of a compiled query reads besides its rows: the
+// run's time and, for RunAt, the catalog its scans read. Operators and
+// functions hold a pointer to it, so that one compiled query serves runs at
+// many times over many windows.
+type runEnv struct {
+	now event.Value
+	cat Catalog // nil: the tables found when compiling
 }
 
 // Result is the complete output of a run: the schema and the rows in order.
@@ -109,12 +119,13 @@ func Compile(root plan.Node, cat Catalog, opts Options) (*Query, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &compiler{info: info, cat: cat, now: event.Datetime(opts.Now)}
+	env := &runEnv{now: event.Datetime(opts.Now)}
+	c := &compiler{info: info, cat: cat, env: env}
 	op, err := c.node(root)
 	if err != nil {
 		return nil, err
 	}
-	return &Query{root: op, schema: info.Schema(root)}, nil
+	return &Query{root: op, schema: info.Schema(root), env: env}, nil
 }
 
 // Schema returns the columns of the query's output rows.
@@ -125,6 +136,18 @@ func (q *Query) Schema() plan.Schema { return q.schema }
 // returns fn's first error, or ctx.Err() when cancelled.
 func (q *Query) Run(ctx context.Context, fn func(row []event.Value) error) error {
 	return q.root.run(ctx, fn)
+}
+
+// RunAt runs the query as of now over cat instead of the catalog and time it
+// was compiled with, and collects all output rows: a schedule compiles a rule
+// once and runs it for every window. cat must have the tables the query
+// scans, with the schemas of the catalog it was compiled against (a window
+// of that catalog does).
+func (q *Query) RunAt(ctx context.Context, cat Catalog, now time.Time) (*Result, error) {
+	saved := *q.env
+	q.env.cat, q.env.now = cat, event.Datetime(now)
+	defer func() { *q.env = saved }()
+	return q.Rows(ctx)
 }
 
 // Rows runs the query and collects all output rows.
@@ -169,7 +192,7 @@ func copyRow(row []event.Value) []event.Value {
 type compiler struct {
 	info *plan.Info
 	cat  Catalog
-	now  event.Value
+	env  *runEnv
 }
 
 func (c *compiler) node(n plan.Node) (operator, error) {

@@ -65,8 +65,8 @@ func splTime(v event.Value) (time.Time, bool) {
 func timeValue(t time.Time) event.Value { return splEpoch(event.Datetime(t)) }
 
 func splNowBuilder(c *compiler, _ *plan.Call, _ []evalFn) (evalFn, error) {
-	now := splEpoch(c.now)
-	return func([]event.Value) event.Value { return now }, nil
+	env := c.env
+	return func([]event.Value) event.Value { return splEpoch(env.now) }, nil
 }
 
 func splCtimeBuilder(_ *compiler, call *plan.Call, args []evalFn) (evalFn, error) {

@@ -37,18 +37,18 @@ func dayOfWeek(v event.Value) event.Value {
 // now() is the run's time (Options.Now), constant for the whole run, plus
 // an optional timespan offset.
 func nowBuilder(c *compiler, _ *plan.Call, args []evalFn) (evalFn, error) {
-	now := c.now
+	env := c.env
 	if len(args) == 0 {
-		return func([]event.Value) event.Value { return now }, nil
+		return func([]event.Value) event.Value { return env.now }, nil
 	}
 	off := args[0]
-	return func(row []event.Value) event.Value { return add(now, off(row)) }, nil
+	return func(row []event.Value) event.Value { return add(env.now, off(row)) }, nil
 }
 
 // ago(d) is now() - d.
 func agoBuilder(c *compiler, _ *plan.Call, args []evalFn) (evalFn, error) {
-	now, d := c.now, args[0]
-	return func(row []event.Value) event.Value { return sub(now, d(row)) }, nil
+	env, d := c.env, args[0]
+	return func(row []event.Value) event.Value { return sub(env.now, d(row)) }, nil
 }
 
 // kustoEpochSeconds is 0001-01-01T00:00:00Z in Unix seconds.

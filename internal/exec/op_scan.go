@@ -11,7 +11,8 @@ import (
 // scanOp reads a Table of the Catalog. With strs set (Fill
 // FillEmptyString), null values of those string columns read as "".
 type scanOp struct {
-	table Table
+	table Table // as found when compiling
+	env   *runEnv
 	width int
 	name  string
 	at    diag.Span
@@ -23,7 +24,7 @@ func (c *compiler) scan(n *plan.Scan) (operator, error) {
 	if !ok {
 		return nil, plan.Errorf(n.At, "unknown table '%s'", n.Table)
 	}
-	o := &scanOp{table: t, width: len(c.info.Schema(n)), name: n.Table, at: n.At}
+	o := &scanOp{table: t, env: c.env, width: len(c.info.Schema(n)), name: n.Table, at: n.At}
 	if n.Fill == plan.FillEmptyString {
 		for i, col := range c.info.Schema(n) {
 			if col.Type == plan.TypeString {
@@ -38,7 +39,15 @@ var emptyString = event.String("")
 
 func (o *scanOp) run(ctx context.Context, emit func([]event.Value) error) error {
 	var buf []event.Value
-	return o.table.Scan(ctx, func(row []event.Value) error {
+	table := o.table
+	if o.env.cat != nil {
+		t, ok := o.env.cat.Table(o.name)
+		if !ok {
+			return plan.Errorf(o.at, "unknown table '%s'", o.name)
+		}
+		table = t
+	}
+	return table.Scan(ctx, func(row []event.Value) error {
 		if len(row) != o.width {
 			return plan.Errorf(o.at, "table '%s': row has %d values, schema has %d columns", o.name, len(row), o.width)
 		}

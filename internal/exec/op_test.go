@@ -607,3 +607,53 @@ func TestTopIsSortThenLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestRunAt runs one compiled query at other times over other catalogs of
+// the same schema: each run must give what compiling for it would, now()
+// and ago() included, and a plain Run afterwards still reads the catalog and
+// time the query was compiled with.
+func TestRunAt(t *testing.T) {
+	schema := plan.Schema{{Name: "t", Type: plan.TypeDatetime}, {Name: "s", Type: plan.TypeString}}
+	at := func(h int) time.Time { return testNow.Add(time.Duration(h) * time.Hour) }
+	cats := []MemCatalog{
+		{"T": table(schema, []any{at(-3), "a"}, []any{at(-1), "b"})},
+		{"T": table(schema, []any{at(1), "c"}, []any{at(2), "d"}, []any{at(5), "e"})},
+		{"T": table(schema)},
+	}
+	// T | where t > ago(2h) | extend now = now()
+	root := &plan.Extend{
+		Input:   &plan.Filter{Input: &plan.Scan{Table: "T"}, Pred: parseExpr(t, `(> t (ago (ts "2h")))`)},
+		Columns: []plan.Assign{{Name: "now", Expr: parseExpr(t, `(now)`)}},
+	}
+	q, err := Compile(root, cats[0], Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, cat := range cats {
+		for _, now := range []time.Time{testNow, at(3), at(6)} {
+			want, err := Run(context.Background(), root, cat, Options{Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := q.RunAt(context.Background(), cat, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(rowsText(want), rowsText(got)); diff != "" {
+				t.Errorf("catalog %d at %s (-compiled for it +RunAt):\n%s", i, now.Format(time.RFC3339), diff)
+			}
+		}
+	}
+	if diff := cmp.Diff(rowsText(run(t, root, cats[0])), mustRows(t, q)); diff != "" {
+		t.Errorf("Run after RunAt (-want +got):\n%s", diff)
+	}
+}
+
+func mustRows(t *testing.T, q *Query) []string {
+	t.Helper()
+	res, err := q.Rows(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rowsText(res)
+}

@@ -224,11 +224,12 @@ func Splunk(ctx context.Context, r *rule.Rule, root plan.Node, src Source, opts 
 		skipEmpty = err == nil && len(res.Rows) == 0
 	}
 	var alerts []*alert.Alert
+	var q reusable
 	for _, run := range runs {
 		if skipEmpty && e.Empty(run.From, run.To) {
 			continue
 		}
-		res, err := exec.Run(ctx, root, src.Window(run.From, run.To), exec.Options{Now: run.Now})
+		res, err := q.run(ctx, root, src.Window(run.From, run.To), run.Now)
 		if err != nil {
 			return alerts, fmt.Errorf("run at %s: %w", run.Scheduled.Format(time.RFC3339), err)
 		}
