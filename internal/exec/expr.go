@@ -55,6 +55,9 @@ func (c *compiler) expr(e plan.Expr, in plan.Schema) (evalFn, error) {
 		}
 		return func(row []event.Value) event.Value { return index(x(row), idx(row)) }, nil
 	case *plan.Call:
+		if f, ok := c.kueryMatchAny(e, in); ok {
+			return f, nil
+		}
 		b, ok := builders[e.Func]
 		if !ok {
 			return nil, plan.Errorf(e.At, "not supported yet: function '%s'", e.Func)

@@ -273,3 +273,75 @@ func collectPath(out []event.Value, v event.Value, path []string) []event.Value 
 	}
 	return collectPath(out, m, path[1:])
 }
+
+// kueryMatchAny compiles an or of kuery.match tests of one column against
+// string literals — what a Kuery list such as app_id:(a or b or …) lowers
+// to — into one lookup: the column is read once and a string element is
+// found in a set, where the chain of ors read it and compared it once per
+// value. Other kinds of elements are tested against each value, as
+// kuery.match does. It reports false when e is not such an or.
+func (c *compiler) kueryMatchAny(e *plan.Call, in plan.Schema) (evalFn, bool) {
+	const minValues = 4 // below this the chain is as fast
+	if e.Func != "or" {
+		return nil, false
+	}
+	var col *plan.ColumnRef
+	var texts []string
+	var walk func(x plan.Expr) bool
+	walk = func(x plan.Expr) bool {
+		call, ok := x.(*plan.Call)
+		if !ok {
+			return false
+		}
+		switch call.Func {
+		case "or":
+			return len(call.Args) == 2 && walk(call.Args[0]) && walk(call.Args[1])
+		case "kuery.match":
+			ref, ok := call.Args[0].(*plan.ColumnRef)
+			if !ok || col != nil && ref.Name != col.Name {
+				return false
+			}
+			s, err := constText(call, 1)
+			if err != nil {
+				return false
+			}
+			col = ref
+			texts = append(texts, s)
+			return true
+		}
+		return false
+	}
+	if !walk(e) || len(texts) < minValues {
+		return nil, false
+	}
+	x, err := c.expr(col, in)
+	if err != nil {
+		return nil, false
+	}
+	m := &kueryMatchSet{set: make(map[string]struct{}, len(texts))}
+	for _, s := range texts {
+		m.set[s] = struct{}{}
+		m.values = append(m.values, newKueryValue(s))
+	}
+	return func(row []event.Value) event.Value {
+		return event.Bool(anyElem(x(row), m.matches))
+	}, true
+}
+
+type kueryMatchSet struct {
+	set    map[string]struct{}
+	values []kueryValue
+}
+
+func (m *kueryMatchSet) matches(e event.Value) bool {
+	if e.Kind() == event.KindString {
+		_, ok := m.set[e.Str()]
+		return ok
+	}
+	for i := range m.values {
+		if m.values[i].matches(e) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,6 +1,10 @@
 package exec
 
-import "testing"
+import (
+	"testing"
+
+	"vigil/internal/plan"
+)
 
 // TestKueryFuncs states the kuery.* entries on the fixture row: two-valued,
 // case-sensitive, arrays by any element, null never matching.
@@ -33,6 +37,16 @@ func TestKueryFuncs(t *testing.T) {
 		{`(kuery.match arr "b")`, `false`},
 		{`(kuery.match arr "1")`, `true`},
 		{`(kuery.match d "x")`, `false`},
+		// an or of matches on one column is one set lookup: same answers
+		{`(or (or (or (kuery.match upn "a") (kuery.match upn "Alice@Contoso.com")) (kuery.match upn "b")) (kuery.match upn "c"))`, `true`},
+		{`(or (or (or (kuery.match upn "a") (kuery.match upn "alice@contoso.com")) (kuery.match upn "b")) (kuery.match upn "c"))`, `false`},
+		{`(or (or (or (kuery.match n "a") (kuery.match n "5.0")) (kuery.match n "b")) (kuery.match n "c"))`, `true`},
+		{`(or (or (or (kuery.match b "a") (kuery.match b "true")) (kuery.match b "b")) (kuery.match b "c"))`, `true`},
+		{`(or (or (or (kuery.match t "a") (kuery.match t "2024-05-01T10")) (kuery.match t "b")) (kuery.match t "c"))`, `true`},
+		{`(or (or (or (kuery.match arr "a") (kuery.match arr "1")) (kuery.match arr "b")) (kuery.match arr "c"))`, `true`},
+		{`(or (or (or (kuery.match arr "A") (kuery.match arr "b")) (kuery.match arr "C")) (kuery.match arr "2"))`, `false`},
+		{`(or (or (or (kuery.match nul "a") (kuery.match nul "5")) (kuery.match nul "b")) (kuery.match nul "c"))`, `false`},
+		{`(or (or (or (kuery.match e "a") (kuery.match e "")) (kuery.match e "b")) (kuery.match e "c"))`, `true`},
 		// wildcards
 		{`(kuery.wildcard upn "Alice@*")`, `true`},
 		{`(kuery.wildcard upn "alice@*")`, `false`},
@@ -75,5 +89,20 @@ func TestKueryErrors(t *testing.T) {
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("%s: error %v, want %q", tc.expr, err, tc.want)
 		}
+	}
+}
+
+// TestKueryMatchAnyCompiles checks that the or of matches above does take
+// the set path, so that the cases test it rather than the chain of ors.
+func TestKueryMatchAnyCompiles(t *testing.T) {
+	c := &compiler{env: &runEnv{}}
+	fnRowSchema, _ := fixtureRow(t)
+	e := parseExpr(t, `(or (or (or (kuery.match upn "a") (kuery.match upn "b")) (kuery.match upn "c")) (kuery.match upn "d"))`)
+	if _, ok := c.kueryMatchAny(e.(*plan.Call), fnRowSchema); !ok {
+		t.Error("an or of four matches on one column did not compile to a set")
+	}
+	mixed := parseExpr(t, `(or (or (or (kuery.match upn "a") (kuery.match e "b")) (kuery.match upn "c")) (kuery.match upn "d"))`)
+	if _, ok := c.kueryMatchAny(mixed.(*plan.Call), fnRowSchema); ok {
+		t.Error("matches on two columns compiled to one set")
 	}
 }
