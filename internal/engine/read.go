@@ -264,6 +264,7 @@ func (r *reader) file(name string) error {
 		p.json(f.Reader())
 	}
 	p.close()
+	r.info.Records += p.records
 	r.info.Bytes = f.BytesRead()
 	r.data.Bytes += r.info.Bytes
 	return r.failed
@@ -283,19 +284,34 @@ type batch struct {
 	events   []event.SignIn
 	rows     []event.Row
 	problems []Problem
+	shift    int // records numbered in unsplit lines (see pipeline.renumber)
+	records  int // records and problems met in unsplit lines, for FileInfo.Records
 	done     chan struct{}
 }
 
+// A rec is a record of a batch: its bytes in batch.data and its position.
 type rec struct {
 	start, end int
 	line       int
 	index      int
 	offset     int64
+	// unsplit marks a whole NDJSON line holding a wrapper object, which
+	// the worker cuts into its records (jsontext.Record.Records); index
+	// is then that of the record before it.
+	unsplit bool
+	// err is a problem the worker met cutting an unsplit line, in the
+	// place of a record.
+	err error
 }
 
+// A batch goes to the workers once it holds batchRecords records or
+// batchBytes bytes, or, holding an unsplit line, batchLineBytes: a line
+// holds many records (an Azure Monitor batch line a hundred), and smaller
+// batches share the work of a file out more evenly.
 const (
-	batchRecords = 256
-	batchBytes   = 1 << 20
+	batchRecords   = 256
+	batchBytes     = 1 << 20
+	batchLineBytes = batchBytes / 4
 )
 
 type pipeline struct {
@@ -308,6 +324,10 @@ type pipeline struct {
 	cur   *batch
 	table string
 	halt  atomic.Bool // set by the collector when Strict stops reading
+
+	// Owned by the collector.
+	shift   int // records of the unsplit lines collected so far
+	records int // records and problems met in them, for FileInfo.Records
 }
 
 func newPipeline(r *reader, f *input.File) *pipeline {
@@ -355,6 +375,7 @@ func (p *pipeline) collect() {
 	r := p.r
 	for b := range p.order {
 		<-b.done
+		p.renumber(b)
 		if r.failed != nil {
 			continue // drain; Strict already stopped reading
 		}
@@ -380,6 +401,28 @@ func (p *pipeline) collect() {
 	}
 }
 
+// renumber gives the records of b their numbers in the file. The Splitter
+// numbers records as it cuts them, but the records of the unsplit lines it
+// hands over are only counted by the worker that cuts them: the records
+// after such a line are numbered short by as many.
+func (p *pipeline) renumber(b *batch) {
+	if d := p.shift; d != 0 {
+		for i := range b.events {
+			b.events[i].Origin.Record += d
+		}
+		for i := range b.rows {
+			b.rows[i].Origin.Record += d
+		}
+		for i := range b.problems {
+			if b.problems[i].Record > 0 {
+				b.problems[i].Record += d
+			}
+		}
+	}
+	p.shift += b.shift
+	p.records += b.records
+}
+
 // streamProblem reports a problem met while cutting records, from the
 // producer goroutine. It keeps order with the batches by flushing first.
 func (p *pipeline) streamProblem(pr Problem) {
@@ -389,9 +432,16 @@ func (p *pipeline) streamProblem(pr Problem) {
 	p.order <- b
 }
 
+// splitInWorkers lets the workers cut the wrapper lines of NDJSON files
+// (Azure Monitor {"records":[…]} batches a line) into records, rather than
+// the one goroutine that reads the file. Tests turn it off to compare.
+var splitInWorkers = true
+
 func (p *pipeline) json(rd io.Reader) {
 	s := jsontext.NewSplitter(rd)
 	shape := p.r.info.Shape
+	// Until the shape is known, records come one by one to detect it.
+	s.DeferWrappers = splitInWorkers && shape != input.ShapeUnknown
 	for !p.stopped() {
 		rc, err := s.Next()
 		if err == io.EOF {
@@ -407,7 +457,9 @@ func (p *pipeline) json(rd io.Reader) {
 			p.streamProblem(Problem{File: p.name, Offset: s.Offset(), Reason: ReasonReadError, Msg: err.Error()})
 			break
 		}
-		p.r.info.Records++
+		if !rc.Unsplit {
+			p.r.info.Records++
+		}
 		if shape == input.ShapeUnknown {
 			shape = input.ShapeOf(rc.Data, rc.Wrapper)
 			if shape == input.ShapeUnknown {
@@ -416,6 +468,10 @@ func (p *pipeline) json(rd io.Reader) {
 				continue
 			}
 			p.r.info.Shape = shape
+			s.DeferWrappers = splitInWorkers
+		}
+		if p.cur != nil && len(p.cur.data)+len(rc.Data) > batchBytes {
+			p.send()
 		}
 		if p.cur == nil {
 			p.cur = &batch{shape: shape, table: p.table, data: getBuf(), recs: make([]rec, 0, batchRecords)}
@@ -423,8 +479,8 @@ func (p *pipeline) json(rd io.Reader) {
 		b := p.cur
 		start := len(b.data)
 		b.data = append(b.data, rc.Data...)
-		b.recs = append(b.recs, rec{start: start, end: len(b.data), line: rc.Line, index: rc.Index, offset: rc.Offset})
-		if len(b.recs) >= batchRecords || len(b.data) >= batchBytes {
+		b.recs = append(b.recs, rec{start: start, end: len(b.data), line: rc.Line, index: rc.Index, offset: rc.Offset, unsplit: rc.Unsplit})
+		if len(b.recs) >= batchRecords || len(b.data) >= batchBytes || rc.Unsplit && len(b.data) >= batchLineBytes {
 			p.send()
 		}
 	}
@@ -495,20 +551,65 @@ func csvMsg(err error) string {
 	return err.Error()
 }
 
+// splitProblem turns an error met cutting an unsplit line into a Problem,
+// as json does for the Splitter's own.
+func (p *pipeline) splitProblem(err error) Problem {
+	var se *jsontext.StreamError
+	if errors.As(err, &se) {
+		return Problem{File: p.name, Line: se.Line, Offset: se.Offset, Reason: streamReason(se), Msg: se.Msg}
+	}
+	return Problem{File: p.name, Offset: -1, Reason: ReasonMalformed, Msg: err.Error()}
+}
+
 func (p *pipeline) worker() {
 	defer p.wg.Done()
 	n := &normalize.Normalizer{Fields: p.r.opts.Fields, KeepExtra: p.r.opts.KeepExtra}
 	var slab event.Slab
+	var recs []rec // the batch's records with its unsplit lines cut, reused
 	for b := range p.work {
-		p.decode(n, &slab, b)
+		recs = b.split(recs[:0])
+		p.decode(n, &slab, b, recs)
 		close(b.done)
 	}
 }
 
-func (p *pipeline) decode(n *normalize.Normalizer, slab *event.Slab, b *batch) {
-	b.events = make([]event.SignIn, 0, len(b.recs))
+// split returns the records of b, appended to recs: those the producer cut,
+// and those of its unsplit lines, cut here, with the problems met cutting
+// them in their places. It numbers them on from the producer's numbers and
+// sets b.shift and b.records.
+func (b *batch) split(recs []rec) []rec {
+	for _, rc := range b.recs {
+		if !rc.unsplit {
+			rc.index += b.shift
+			recs = append(recs, rc)
+			continue
+		}
+		line := jsontext.Record{Data: b.data[rc.start:rc.end], Offset: rc.offset, Line: rc.line, Index: rc.index + b.shift, Unsplit: true}
+		last := line.Index
+		for el, err := range line.Records() {
+			b.records++
+			if err != nil {
+				recs = append(recs, rec{err: err})
+				continue
+			}
+			start := rc.start + int(el.Offset-rc.offset)
+			recs = append(recs, rec{start: start, end: start + len(el.Data), line: el.Line, index: el.Index, offset: el.Offset})
+			last = el.Index
+		}
+		b.shift += last - line.Index
+	}
+	return recs
+}
+
+// decode normalizes recs, the records of b.
+func (p *pipeline) decode(n *normalize.Normalizer, slab *event.Slab, b *batch, recs []rec) {
+	b.events = make([]event.SignIn, 0, len(recs))
 	var row event.Row
-	for i, rc := range b.recs {
+	for i, rc := range recs {
+		if rc.err != nil {
+			b.problems = append(b.problems, p.splitProblem(rc.err))
+			continue
+		}
 		var data []byte
 		if b.cells == nil {
 			data = b.data[rc.start:rc.end]

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"strconv"
 )
 
@@ -17,13 +18,20 @@ type Record struct {
 	Offset int64
 	// Line is the 1-based line on which the record starts.
 	Line int
-	// Index is the 1-based number of the record in the stream.
+	// Index is the 1-based number of the record in the stream, not
+	// counting the records of Unsplit lines before it.
 	Index int
 	// Wrapper names the container the record came from: "records" (Azure
 	// Monitor batch), "value" (Graph page), "hits" (Elastic search
 	// response), "expected" or "events" (Elastic pipeline test files),
 	// "array" (a bare JSON array), or "" for a record at the top level.
 	Wrapper string
+	// Unsplit marks a whole NDJSON line that a Splitter with DeferWrappers
+	// set handed over without cutting it: Data is the line, with its
+	// newline, holding a wrapper object (or what starts like one), and
+	// Records cuts it into its records. Index is then the number of the
+	// record before the line, and Wrapper is "".
+	Unsplit bool
 }
 
 // StreamError is a problem in the stream outside any one decodable record: a
@@ -61,8 +69,17 @@ var wrapperKeys = map[string]bool{"records": true, "value": true, "hits": true, 
 // object is a record, cut without scanning its structure (the decoder then
 // validates it, and reports a truncated line as malformed), so one broken
 // line cannot swallow the ones after it and the cost of cutting is that of
-// finding newlines. Lines holding wrapper objects are still streamed through.
+// finding newlines. Lines holding wrapper objects are still streamed through,
+// unless DeferWrappers is set.
 type Splitter struct {
+	// DeferWrappers, once the stream is taken as NDJSON, hands over each
+	// line that holds a wrapper object whole, as one Record with Unsplit
+	// set, at the cost of finding its newline; Records then cuts it, in
+	// another goroutine if the caller likes. It may be set between calls
+	// to Next. The Splitter does not count the records of such a line:
+	// the Index of the records after it is short by their number.
+	DeferWrappers bool
+
 	r       io.Reader
 	buf     []byte
 	base    int64 // stream offset of buf[0]
@@ -78,7 +95,8 @@ type Splitter struct {
 	recStart int64 // stream offset of the record being cut
 	mark     int64 // stream offset before which data may be dropped
 	ndjson   bool
-	topN     int // top-level values completed
+	topN     int   // top-level values completed
+	afterNL  int64 // stream offset after the first newline the last skipWS crossed
 
 	// stack of open containers we are streaming through
 	stack []frame
@@ -181,8 +199,8 @@ func (s *Splitter) peekByte() (byte, bool) {
 	return s.buf[s.pos], true
 }
 
-// skipWS skips white space; when stopAtNL is set it stops after a newline
-// and reports that it crossed one.
+// skipWS skips white space and reports whether it crossed a newline; the
+// stream offset just after the first one is then in s.afterNL.
 func (s *Splitter) skipWS() (sawNL bool) {
 	for {
 		c, ok := s.peekByte()
@@ -191,6 +209,9 @@ func (s *Splitter) skipWS() (sawNL bool) {
 		}
 		switch c {
 		case '\n':
+			if !sawNL {
+				s.afterNL = s.at() + 1
+			}
 			sawNL = true
 			s.pos++
 		case ' ', '\t', '\r':
@@ -330,25 +351,16 @@ func (s *Splitter) notJSON() (Record, error, bool) {
 }
 
 // wholeLine is the NDJSON fast path: it takes the object on the current line as a
-// record without scanning its structure (the decoder validates it). It
-// declines, consuming nothing, when the line is a wrapper object or too long.
+// record without scanning its structure (the decoder validates it). A line
+// holding a wrapper object is handed over Unsplit when DeferWrappers is set;
+// otherwise, and for a line it cannot read to its end, it declines,
+// consuming nothing.
 func (s *Splitter) wholeLine() (Record, bool) {
 	start := s.at()
-	var nl int
-	for {
-		i := bytes.IndexByte(s.buf[s.pos:s.end], '\n')
-		if i >= 0 {
-			nl = s.pos + i
-			break
-		}
-		if s.at()-start > MaxRecord || !s.fill() {
-			if s.eof && s.readErr == nil && s.at() == start {
-				nl = s.end // the last line has no newline
-				break
-			}
-			s.pos = s.idx(start)
-			return Record{}, false
-		}
+	nl, ok := s.findNewline()
+	if !ok {
+		s.pos = s.idx(start)
+		return Record{}, false
 	}
 	// A wrapper names its record array first, or after @odata members.
 	i := s.idx(start) + 1
@@ -363,6 +375,9 @@ func (s *Splitter) wholeLine() (Record, bool) {
 		}
 		key := s.buf[i+1 : i+1+j]
 		if wrapperKeys[string(key)] || bytes.HasPrefix(key, []byte("@odata")) || bytes.IndexByte(key, '\\') >= 0 {
+			if s.DeferWrappers {
+				return s.unsplit(start, nl), true
+			}
 			s.pos = s.idx(start)
 			return Record{}, false
 		}
@@ -374,6 +389,64 @@ func (s *Splitter) wholeLine() (Record, bool) {
 	s.pos = end
 	s.recStart = start
 	return s.emit(start, ""), true
+}
+
+// findNewline reads on until the buffer holds the end of the current line and
+// returns the index of its newline, or the end of the data when the last
+// line has none. Each byte is looked at once, however many reads the line
+// takes. It fails, leaving s.pos where it was, on a read error.
+func (s *Splitter) findNewline() (int, bool) {
+	start := s.at()
+	from := start // stream offset up to which there is no newline
+	for {
+		if i := bytes.IndexByte(s.buf[s.idx(from):s.end], '\n'); i >= 0 {
+			return s.idx(from) + i, true
+		}
+		from = s.base + int64(s.end)
+		if !s.fill() {
+			if s.eof && s.readErr == nil {
+				return s.end, true // the last line has no newline
+			}
+			return 0, false
+		}
+	}
+}
+
+// unsplit hands over the line from stream offset start to its newline at
+// buffer index nl as an Unsplit record.
+func (s *Splitter) unsplit(start int64, nl int) Record {
+	end := min(nl+1, s.end)
+	i := s.idx(start)
+	s.pos = end
+	s.recStart = start
+	return Record{Data: s.buf[i:end], Offset: start, Line: s.lineAt(i), Index: s.index, Unsplit: true}
+}
+
+// Records cuts an Unsplit record into the records and errors the Splitter
+// that handed it over would have produced in its place with DeferWrappers
+// off, with the same positions in the stream; their Index counts on from
+// the Unsplit record's. The records' Data alias r.Data. For a record that is
+// not Unsplit it yields nothing.
+func (r Record) Records() iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		if !r.Unsplit {
+			return
+		}
+		// A Splitter over the line alone, in the state the stream's was
+		// in at its start: at the top level of an NDJSON stream whose
+		// first value is behind it.
+		s := &Splitter{
+			buf: r.Data, end: len(r.Data), eof: true,
+			base: r.Offset, mark: r.Offset, line: r.Line, lineOff: r.Offset,
+			index: r.Index, ndjson: true, topN: 1,
+		}
+		for {
+			rec, err := s.Next()
+			if err == io.EOF || !yield(rec, err) {
+				return
+			}
+		}
+	}
 }
 
 func isValueStart(c byte) bool {
@@ -421,8 +494,10 @@ func (s *Splitter) object(wrapper string, topLine int) (Record, error, bool) {
 		if err := s.skipValue(); err != nil {
 			return Record{}, err, true
 		}
-		key := string(s.buf[s.idx(keyStart)+1 : s.pos-1])
-		s.skipWS()
+		keyEnd := s.at()
+		if s.skipWS() && s.ndjson {
+			return s.brokenLine(start)
+		}
 		if c, ok := s.peekByte(); !ok || c != ':' {
 			if !ok {
 				return s.truncated(start)
@@ -430,15 +505,20 @@ func (s *Splitter) object(wrapper string, topLine int) (Record, error, bool) {
 			return s.malformed(start)
 		}
 		s.pos++
-		s.skipWS()
+		if s.skipWS() && s.ndjson {
+			return s.brokenLine(start)
+		}
 		c, ok = s.peekByte()
 		if !ok {
 			return s.truncated(start)
 		}
-		if wrapperKeys[key] && (c == '[' || (c == '{' && key == "hits")) {
+		// The key is taken from the buffer only now, past the reads that
+		// may have moved its bytes, and not copied unless it is kept.
+		key := s.buf[s.idx(keyStart)+1 : s.idx(keyEnd)-1]
+		if wrapperKeys[string(key)] && (c == '[' || (c == '{' && string(key) == "hits")) {
 			// A wrapper: stream its records; the members before this one
 			// (already skipped) were envelope data such as @odata.context.
-			name := key
+			name := string(key)
 			if wrapper == "hits" {
 				name = "hits"
 			}
@@ -468,14 +548,16 @@ func (s *Splitter) object(wrapper string, topLine int) (Record, error, bool) {
 	return s.emit(start, wr), nil, true
 }
 
-// brokenLine reports an NDJSON line that ended inside a value (at the
-// record's start when known) and goes on at the top level with the next line.
+// brokenLine reports an NDJSON line that ended inside a value, at the
+// record's start when known, else at the start of the next line, and goes on
+// at the top level with the next line. A value never runs on into the next
+// line, so a broken line is reported the same whatever follows it.
 func (s *Splitter) brokenLine(start int64) (Record, error, bool) {
 	var err *StreamError
 	if start >= 0 {
 		err = s.errAt(start, "malformed JSON: the record starting here ends with its line before its closing bracket")
 	} else {
-		err = s.errAt(s.at(), "malformed JSON: the line before this one ends inside an unfinished value")
+		err = s.errAt(s.afterNL, "malformed JSON: the line before this one ends inside an unfinished value")
 	}
 	s.stack = s.stack[:0]
 	return Record{}, err, true
@@ -577,11 +659,16 @@ func (s *Splitter) wrapperMember() (Record, error, bool) {
 			if err := s.skipValue(); err != nil { // the key
 				return Record{}, err, true
 			}
-			s.skipWS()
+			if s.skipWS() && s.ndjson {
+				return s.brokenLine(-1)
+			}
 			if c, ok := s.peekByte(); !ok || c != ':' {
 				return s.malformed(s.at())
 			}
 			s.pos++
+			if s.skipWS() && s.ndjson {
+				return s.brokenLine(-1)
+			}
 			if err := s.skipValue(); err != nil {
 				return Record{}, err, true
 			}
@@ -599,6 +686,11 @@ func (s *Splitter) skipValue() error {
 	start := s.at()
 	depth := 0
 	for {
+		if depth > 0 {
+			if depth = s.skipInside(depth); depth == 0 {
+				return nil
+			}
+		}
 		if s.at()-s.recStart > MaxRecord {
 			err := s.errAt(s.recStart, "record larger than %d MiB", MaxRecord>>20)
 			s.resync()
@@ -647,6 +739,68 @@ func (s *Splitter) skipValue() error {
 	}
 }
 
+// skipInside is the fast path of skipValue inside a container at the given
+// depth: it moves over what the buffer holds of it, up to the record size
+// limit, and returns the depth it reached, 0 past the container's end. It
+// stops, for skipValue to decide, before a newline and before a string that
+// does not end in the buffer, so that it never reads or errs differently.
+func (s *Splitter) skipInside(depth int) int {
+	buf := s.buf[:min(s.end, s.idx(s.recStart)+MaxRecord+1)]
+	i := s.pos
+	for i < len(buf) {
+		switch buf[i] {
+		case '"':
+			j, ok := skipStringIn(buf, i)
+			if !ok {
+				s.pos = i
+				return depth
+			}
+			i = j
+		case '{', '[':
+			depth++
+			i++
+		case '}', ']':
+			depth--
+			i++
+			if depth == 0 {
+				s.pos = i
+				return 0
+			}
+		case '\n':
+			s.pos = i
+			return depth
+		default:
+			i++
+		}
+	}
+	s.pos = i
+	return depth
+}
+
+// skipStringIn returns the index after the string starting at buf[i], or
+// false when it does not end in buf or holds a newline.
+func skipStringIn(buf []byte, i int) (int, bool) {
+	j := i + 1
+	for {
+		if j < len(buf) {
+			j += plainRun(buf[j:])
+		}
+		if j >= len(buf) {
+			return 0, false
+		}
+		switch buf[j] {
+		case '"':
+			return j + 1, true
+		case '\\':
+			j += 2
+		case '\n':
+			return 0, false
+		default: // another control character, for the Decoder to reject
+			j++
+		}
+	}
+}
+
 func (s *Splitter) endScalar(start int64) error {
 	if s.at() == start {
 		err := s.errAt(s.at(), "malformed JSON: unexpected %s", s.describe())
@@ -660,9 +814,12 @@ func (s *Splitter) endScalar(start int64) error {
 func (s *Splitter) skipString() error {
 	s.pos++
 	for {
-		i := s.pos
-		for i < s.end && s.buf[i] != '"' && s.buf[i] != '\\' && s.buf[i] != '\n' {
+		i := s.pos + plainRun(s.buf[s.pos:s.end])
+		for i < s.end && s.buf[i] < 0x20 && s.buf[i] != '\n' {
+			// A control character other than a newline: the Decoder
+			// rejects it later; the scan goes on.
 			i++
+			i += plainRun(s.buf[i:s.end])
 		}
 		s.pos = i
 		if s.at()-s.recStart > MaxRecord {

@@ -198,10 +198,24 @@ func FuzzSplitter(f *testing.F) {
 	for _, s := range []string{
 		`{"records":[{"a":1},{"b":2}]}`, "{\"a\":1}\n{\"b\":", `[{"a":"]"},{"value":[1]}]`,
 		`{"hits":{"hits":[{"_source":{}}]}}`, "x\n{\"a\":\"\\", `{"value":[{"a":1}],"value":[{"b":2}]}`,
+		"{\"a\":1}\n{\"records\":[{\"b\":2},{\"c\":\n{\"d\":4}\n", "{\"a\":1}\n{\"value\":[{\"b\":2}]} x\n {\"hits\":{\"hits\":[1,\n]}}",
+		"{\"a\":1}\n{\"records\":[{\"b\":\"\\\"\"}],\"x\":\n1}\r\n\n{\"records\":[]}",
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
+		// Wrapper lines handed over Unsplit and cut by Records give what
+		// the Splitter gives streaming through them.
+		plain := split(t, strings.NewReader(string(in)))
+		deferred, _ := splitDeferred(t, strings.NewReader(string(in)))
+		if diff := cmp.Diff(plain, deferred); diff != "" {
+			t.Fatalf("DeferWrappers changes the records (-without +with):\n%s", diff)
+		}
+		// Read a byte at a time, the Splitter never has more than a byte
+		// ahead in its buffer to scan fast.
+		if diff := cmp.Diff(plain, split(t, iotest.OneByteReader(strings.NewReader(string(in))))); diff != "" {
+			t.Fatalf("reading a byte at a time changes the records (-whole +a byte at a time):\n%s", diff)
+		}
 		s := NewSplitter(strings.NewReader(string(in)))
 		last := int64(-1)
 		for n := 0; ; n++ {
