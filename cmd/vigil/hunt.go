@@ -129,6 +129,10 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 	if *emit == "" && !*strict && *problemsFile == "" {
 		opts.Fields, opts.KeepExtra = engine.Projection(ruleSet, huntOpts)
 	}
+	// Keep only the sign-ins some rule can reach, unless all are written out.
+	if *emit == "" {
+		opts.Retain = engine.NewRetention(ruleSet, huntOpts)
+	}
 
 	var pw *jsonLines
 	if *problemsFile != "" {
@@ -202,7 +206,7 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 	if data.Problems > 0 && pw == nil && !*quiet {
 		fmt.Fprintf(stderr, "vigil: hint: --problems FILE lists every problem; --strict stops at the first\n")
 	}
-	if len(data.Events) == 0 && sumRows(data) == 0 {
+	if data.SignIns() == 0 && sumRows(data) == 0 {
 		return fmt.Errorf("no sign-ins or table rows could be read from %d file(s)", len(files))
 	}
 	return nil
@@ -326,8 +330,11 @@ func printSummary(w io.Writer, d *engine.Data, elapsed time.Duration) {
 		secs = 1e-9
 	}
 	fmt.Fprintf(w, "read %d file(s), %s in %s: %d sign-ins, %d table rows, %d problem(s)\n",
-		len(d.Files), byteSize(d.Bytes), elapsed.Round(time.Millisecond), len(d.Events), sumRows(d), d.Problems)
-	fmt.Fprintf(w, "throughput: %.0f events/s, %s/s on %d core(s)\n", float64(len(d.Events))/secs, byteSize(int64(float64(d.Bytes)/secs)), runtime.GOMAXPROCS(0))
+		len(d.Files), byteSize(d.Bytes), elapsed.Round(time.Millisecond), d.SignIns(), sumRows(d), d.Problems)
+	fmt.Fprintf(w, "throughput: %.0f events/s, %s/s on %d core(s)\n", float64(d.SignIns())/secs, byteSize(int64(float64(d.Bytes)/secs)), runtime.GOMAXPROCS(0))
+	if d.Masks != nil {
+		fmt.Fprintf(w, "kept %d of the %d sign-ins: the others pass no rule's filters\n", len(d.Events), d.SignIns())
+	}
 
 	fmt.Fprintln(w, "\nfiles:")
 	tw := newTable(w)
@@ -354,16 +361,12 @@ func printSummary(w io.Writer, d *engine.Data, elapsed time.Duration) {
 	}
 	tw.flush()
 
-	if len(d.Events) > 0 {
+	if d.SignIns() > 0 {
 		fmt.Fprintln(w, "\nsign-ins by category:")
-		cats := map[string]int{}
+		cats := d.Categories
 		var order []string
-		for i := range d.Events {
-			c, _ := d.Events[i].Str(event.FCategory)
-			if cats[c] == 0 {
-				order = append(order, c)
-			}
-			cats[c]++
+		for c := range cats {
+			order = append(order, c)
 		}
 		sortStrings(order)
 		tw = newTable(w)

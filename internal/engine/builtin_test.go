@@ -33,7 +33,7 @@ func TestBuiltinRules(t *testing.T) {
 	for _, f := range fixtures {
 		name := strings.TrimSuffix(strings.TrimPrefix(f.Name, "builtin:testdata/"), ".txtar")
 		t.Run(name, func(t *testing.T) {
-			res := ruletest.Run(context.Background(), f, set, ruletest.Options{CheckOrder: true})
+			res := ruletest.Run(context.Background(), f, set, ruletest.Options{CheckOrder: true, CheckRetention: true})
 			if !res.Passed() {
 				t.Errorf("%s\n%s", f.Name, res.Diff())
 			}

@@ -70,7 +70,7 @@ func Hunt(ctx context.Context, data *Data, set *RuleSet) *HuntResult {
 // are gathered in rule order, so the outcome does not depend on the number
 // of workers.
 func HuntWith(ctx context.Context, data *Data, set *RuleSet, opts HuntOptions) *HuntResult {
-	h := &hunt{ctx: ctx, data: data, evidence: newEvidenceIndex(data.Events), opts: opts}
+	h := &hunt{ctx: ctx, data: data, set: set, evidence: newEvidenceIndex(data.Events), opts: opts}
 	h.first, h.last, h.haveData = data.TimeRange()
 	res := &HuntResult{Rules: make([]*RuleRun, len(set.Rules))}
 	perRule := make([][]*alert.Alert, len(set.Rules))
@@ -85,7 +85,7 @@ func HuntWith(ctx context.Context, data *Data, set *RuleSet, opts HuntOptions) *
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				res.Rules[i], perRule[i] = h.run(set.Rules[i])
+				res.Rules[i], perRule[i] = h.run(i, set.Rules[i])
 			}
 		}()
 	}
@@ -103,18 +103,23 @@ func HuntWith(ctx context.Context, data *Data, set *RuleSet, opts HuntOptions) *
 
 // run runs one rule. It may run concurrently with the other rules' runs: it
 // writes only to l and to what it returns.
-func (h *hunt) run(l *LoadedRule) (*RuleRun, []*alert.Alert) {
+func (h *hunt) run(i int, l *LoadedRule) (*RuleRun, []*alert.Alert) {
 	run := &RuleRun{LoadedRule: l}
 	if !l.OK() {
+		return run, nil
+	}
+	if r := h.data.retain; r != nil && r.set != h.set {
+		// The sign-ins this rule needs may not have been kept.
+		run.Err = errors.New("the data was read for another rule set (ReadOptions.Retain)")
 		return run, nil
 	}
 	var alerts []*alert.Alert
 	var diags diag.List
 	switch l.Rule.Format {
 	case rule.FormatSentinel:
-		alerts, diags, run.Err = h.sentinel(l.Rule)
+		alerts, diags, run.Err = h.sentinel(i, l.Rule)
 	case rule.FormatSplunk:
-		alerts, diags, run.Err = h.splunk(l.Rule)
+		alerts, diags, run.Err = h.splunk(i, l.Rule)
 	case rule.FormatElastic:
 		alerts, diags, run.Err = h.elastic(l.Rule, &run.Warnings)
 	default:
@@ -133,6 +138,7 @@ func (h *hunt) run(l *LoadedRule) (*RuleRun, []*alert.Alert) {
 type hunt struct {
 	ctx         context.Context
 	data        *Data
+	set         *RuleSet
 	first, last time.Time
 	haveData    bool
 	evidence    *evidenceIndex
@@ -148,13 +154,13 @@ type hunt struct {
 }
 
 // sentinel runs a Microsoft Sentinel rule.
-func (h *hunt) sentinel(r *rule.Rule) ([]*alert.Alert, diag.List, error) {
+func (h *hunt) sentinel(bit int, r *rule.Rule) ([]*alert.Alert, diag.List, error) {
 	h.sentinelOnce.Do(func() { h.sentinelV = SentinelViews(h.data) })
 	root, diags := compile(r.Language, r.Query, r.File, r.Mapper, catalogResolver{h.sentinelV})
 	if len(diags) > 0 || !h.haveData {
 		return nil, diags, nil
 	}
-	alerts, err := schedule.Sentinel(h.ctx, r, root, h.sentinelV, schedule.Options{First: h.first, Last: h.last, Evidence: h.evidence.add})
+	alerts, err := schedule.Sentinel(h.ctx, r, root, h.sentinelV, schedule.Options{First: h.first, Last: h.last, Evidence: h.evidence.forRule(h.data, bit)})
 	return alerts, nil, err
 }
 
@@ -246,7 +252,13 @@ func entityKeys(a *alert.Alert) (users, ips map[string]bool) {
 	return users, ips
 }
 
-func (x *evidenceIndex) add(a *alert.Alert, run schedule.Run) {
+// forRule returns the evidence of rule bit: when Read kept only the
+// sign-ins some rule can reach, those that pass this rule's filters.
+func (x *evidenceIndex) forRule(d *Data, bit int) func(*alert.Alert, schedule.Run) {
+	return func(a *alert.Alert, run schedule.Run) { x.add(a, run, d, bit) }
+}
+
+func (x *evidenceIndex) add(a *alert.Alert, run schedule.Run, d *Data, bit int) {
 	users, ips := entityKeys(a)
 	if len(users) == 0 && len(ips) == 0 {
 		return
@@ -254,6 +266,9 @@ func (x *evidenceIndex) add(a *alert.Alert, run schedule.Run) {
 	from, to := run.From.UnixNano(), run.To.UnixNano()
 	i := sort.Search(len(x.times), func(i int) bool { return x.times[i] >= from })
 	for ; i < len(x.times) && x.times[i] < to; i++ {
+		if !d.Reaches(x.order[i], bit) {
+			continue
+		}
 		ev := &x.events[x.order[i]]
 		upn, _ := ev.Str(event.FUserPrincipalName)
 		ip, _ := ev.Str(event.FIPAddress)

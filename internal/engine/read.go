@@ -12,11 +12,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"vigil/internal/event"
 	"vigil/internal/input"
 	"vigil/internal/jsontext"
 	"vigil/internal/normalize"
+	"vigil/internal/schema"
 )
 
 // ReadOptions configure Read.
@@ -38,6 +40,9 @@ type ReadOptions struct {
 	KeepExtra bool
 	// Progress, when set, is kept up to date while Read runs.
 	Progress *Progress
+	// Retain, when set, keeps only the sign-ins some rule can reach (see
+	// Retention) and records which rules each one can reach.
+	Retain *Retention
 }
 
 // Progress counts what a Read has done so far. Its methods may be called
@@ -120,7 +125,7 @@ type FileInfo struct {
 	Gzip     bool
 	UTF16    bool
 	Records  int   // records met, good or bad
-	Events   int   // sign-ins read
+	Events   int   // sign-ins read (kept or not, see ReadOptions.Retain)
 	Rows     int   // rows of other tables read
 	Problems int   // problems met
 	Bytes    int64 // bytes read from disk
@@ -128,7 +133,22 @@ type FileInfo struct {
 
 // Data is everything Read produced.
 type Data struct {
-	Events   []event.SignIn
+	Events []event.SignIn
+	// Masks, when Read ran a Retention, holds for each kept sign-in the
+	// rules it can reach: Words() words per sign-in, bit i for rule i of
+	// the set. It is nil when every sign-in was kept.
+	Masks []uint64
+	words int
+	// Dropped counts the sign-ins read but not kept (Retention).
+	Dropped int
+	// Categories counts the sign-ins read, kept or not, by their category
+	// as the source wrote it.
+	Categories map[string]int
+	// spans are the time ranges of every sign-in read, kept or not, when
+	// Read ran a Retention: a schedule covers all the data read.
+	spans  *spans
+	retain *Retention
+
 	Tables   map[string][]event.Row
 	Files    []FileInfo
 	Problems int            // problems met in all
@@ -146,9 +166,94 @@ func (d *Data) TableNames() []string {
 	return names
 }
 
+// SignIns is the number of sign-ins read, kept or not.
+func (d *Data) SignIns() int { return len(d.Events) + d.Dropped }
+
+// Rules returns the mask of the rules the i-th kept sign-in can reach, or
+// nil when Read kept every sign-in.
+func (d *Data) Rules(i int) []uint64 {
+	if d.Masks == nil {
+		return nil
+	}
+	return d.Masks[i*d.words : (i+1)*d.words]
+}
+
+// indexOf returns the position in d.Events of ev, which must point into it
+// (the views hold such pointers).
+func (d *Data) indexOf(ev *event.SignIn) int {
+	return int((uintptr(unsafe.Pointer(ev)) - uintptr(unsafe.Pointer(&d.Events[0]))) / unsafe.Sizeof(d.Events[0]))
+}
+
+// Reaches reports whether the i-th sign-in can reach rule bit (true when
+// Read kept every sign-in).
+func (d *Data) Reaches(i, bit int) bool {
+	m := d.Rules(i)
+	return m == nil || m[bit/64]&(1<<(bit%64)) != 0
+}
+
+// spans are the time ranges of the sign-ins read (Unix nanoseconds): of
+// their event time (record time, else creation time; Sentinel's
+// TimeGenerated and the _time of azure:monitor:aad) and of o365:graph:api's
+// _time.
+type spans struct {
+	event, graph span
+}
+
+type span struct {
+	first, last int64
+	ok          bool
+}
+
+func (s *span) add(t int64) {
+	if !s.ok || t < s.first {
+		s.first = t
+	}
+	if !s.ok || t > s.last {
+		s.last = t
+	}
+	s.ok = true
+}
+
+func (s *span) merge(o span) {
+	if o.ok {
+		s.add(o.first)
+		s.add(o.last)
+	}
+}
+
+func (s *spans) add(ev *event.SignIn) {
+	aad, aadOK, graph, graphOK := schema.SplunkTimes(ev)
+	if aadOK {
+		s.event.add(aad)
+	}
+	if graphOK {
+		s.graph.add(graph)
+	}
+}
+
+func (s span) times() (first, last time.Time, ok bool) {
+	if !s.ok {
+		return time.Time{}, time.Time{}, false
+	}
+	return time.Unix(0, s.first).UTC(), time.Unix(0, s.last).UTC(), true
+}
+
+// splunkSpan returns the span of _time of the Splunk views of the data.
+func (d *Data) splunkSpan(v *schema.Splunk) (first, last time.Time, ok bool) {
+	if d.spans == nil {
+		return v.Span()
+	}
+	s := d.spans.event
+	s.merge(d.spans.graph)
+	return s.times()
+}
+
 // TimeRange returns the earliest and latest event time (record time, else
 // creation time) of the sign-ins read.
 func (d *Data) TimeRange() (first, last time.Time, ok bool) {
+	if d.spans != nil {
+		return d.spans.event.times()
+	}
 	for i := range d.Events {
 		t, has := d.Events[i].EventTime()
 		if !has {
@@ -180,7 +285,18 @@ func Read(files []string, opts ReadOptions, report func(Problem)) (*Data, error)
 	if opts.Fields == (event.FieldSet{}) {
 		opts.Fields = event.AllFields
 	}
-	r := &reader{opts: opts, report: report, data: &Data{Tables: map[string][]event.Row{}, Reasons: map[string]int{}}}
+	r := &reader{opts: opts, report: report, data: &Data{Tables: map[string][]event.Row{}, Reasons: map[string]int{}, Categories: map[string]int{}}}
+	if opts.Retain != nil {
+		r.words = opts.Retain.Words()
+		r.matchers = make(chan *Matcher, opts.Workers)
+		for range opts.Workers {
+			m, err := opts.Retain.Matcher()
+			if err != nil {
+				return nil, err
+			}
+			r.matchers <- m
+		}
+	}
 	defer r.flatten()
 	for _, name := range files {
 		if err := r.file(name); err != nil {
@@ -200,7 +316,12 @@ type reader struct {
 	// Events are collected per batch and joined once at the end, rather
 	// than appended to one slice that grows and copies as it goes.
 	batches [][]event.SignIn
+	masks   [][]uint64
 	events  int
+	words   int
+	spans   spans
+
+	matchers chan *Matcher // one per worker, reused from file to file
 }
 
 // flatten joins the collected batches into Data.Events.
@@ -210,6 +331,16 @@ func (r *reader) flatten() {
 		r.data.Events = append(r.data.Events, b...)
 	}
 	r.batches = nil
+	if r.opts.Retain != nil {
+		r.data.Masks = make([]uint64, 0, r.events*r.words)
+		for _, m := range r.masks {
+			r.data.Masks = append(r.data.Masks, m...)
+		}
+		r.data.words = r.words
+		r.data.spans = &r.spans
+		r.data.retain = r.opts.Retain
+		r.masks = nil
+	}
 }
 
 // problem records p; it returns false when reading must stop.
@@ -282,6 +413,10 @@ type batch struct {
 
 	// results
 	events   []event.SignIn
+	masks    []uint64 // with Retain: words per kept event
+	spans    spans    // with Retain: of every sign-in decoded
+	dropped  int      // with Retain: sign-ins not kept
+	cats     map[string]int
 	rows     []event.Row
 	problems []Problem
 	shift    int // records numbered in unsplit lines (see pipeline.renumber)
@@ -379,18 +514,29 @@ func (p *pipeline) collect() {
 		if r.failed != nil {
 			continue // drain; Strict already stopped reading
 		}
+		if r.opts.Retain != nil {
+			r.spans.event.merge(b.spans.event)
+			r.spans.graph.merge(b.spans.graph)
+			r.data.Dropped += b.dropped
+			if len(b.masks) > 0 {
+				r.masks = append(r.masks, b.masks)
+			}
+		}
 		if len(b.events) > 0 {
 			r.batches = append(r.batches, b.events)
 			r.events += len(b.events)
-			if r.opts.Progress != nil {
-				r.opts.Progress.events.Add(int64(len(b.events)))
-			}
+		}
+		if r.opts.Progress != nil {
+			r.opts.Progress.events.Add(int64(len(b.events) + b.dropped))
+		}
+		for c, n := range b.cats {
+			r.data.Categories[c] += n
 		}
 		for i := range b.rows {
 			t := b.rows[i].Table
 			r.data.Tables[t] = append(r.data.Tables[t], b.rows[i])
 		}
-		r.info.Events += len(b.events)
+		r.info.Events += len(b.events) + b.dropped
 		r.info.Rows += len(b.rows)
 		for _, pr := range b.problems {
 			if !r.problem(pr) {
@@ -566,11 +712,41 @@ func (p *pipeline) worker() {
 	n := &normalize.Normalizer{Fields: p.r.opts.Fields, KeepExtra: p.r.opts.KeepExtra}
 	var slab event.Slab
 	var recs []rec // the batch's records with its unsplit lines cut, reused
+	var m *Matcher
+	if p.r.matchers != nil {
+		m = <-p.r.matchers
+		defer func() { p.r.matchers <- m }()
+	}
 	for b := range p.work {
 		recs = b.split(recs[:0])
-		p.decode(n, &slab, b, recs)
+		p.decode(n, &slab, m, b, recs)
 		close(b.done)
 	}
+}
+
+// count counts a decoded sign-in by category.
+func (b *batch) count(ev *event.SignIn) {
+	if b.cats == nil {
+		b.cats = map[string]int{}
+	}
+	c, _ := ev.Str(event.FCategory)
+	b.cats[c]++
+}
+
+// keep runs the retention on ev, decoded into b: it counts ev in the spans
+// and records its mask, or reports false to drop it.
+func (p *pipeline) keep(m *Matcher, b *batch, ev *event.SignIn) bool {
+	b.spans.add(ev)
+	off := len(b.masks)
+	for range p.r.words {
+		b.masks = append(b.masks, 0)
+	}
+	if m.Match(ev, b.masks[off:]) {
+		return true
+	}
+	b.masks = b.masks[:off]
+	b.dropped++
+	return false
 }
 
 // split returns the records of b, appended to recs: those the producer cut,
@@ -602,7 +778,7 @@ func (b *batch) split(recs []rec) []rec {
 }
 
 // decode normalizes recs, the records of b.
-func (p *pipeline) decode(n *normalize.Normalizer, slab *event.Slab, b *batch, recs []rec) {
+func (p *pipeline) decode(n *normalize.Normalizer, slab *event.Slab, m *Matcher, b *batch, recs []rec) {
 	b.events = make([]event.SignIn, 0, len(recs))
 	var row event.Row
 	for i, rc := range recs {
@@ -638,6 +814,9 @@ func (p *pipeline) decode(n *normalize.Normalizer, slab *event.Slab, b *batch, r
 		}
 		if err != nil || isRow {
 			b.events = b.events[:len(b.events)-1]
+		} else if b.count(ev); m != nil && !p.keep(m, b, ev) {
+			b.events = b.events[:len(b.events)-1]
+			slab.Discard(ev)
 		} else {
 			slab.Pack(ev)
 		}

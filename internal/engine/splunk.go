@@ -97,13 +97,13 @@ func (s splunkSource) Empty(from, to time.Time) bool {
 // splunk runs a Splunk ESCU detection: its search, macros expanded,
 // compiled against the Splunk views and replayed on ESCU's schedule over
 // the time span of the views' _time.
-func (h *hunt) splunk(r *rule.Rule) ([]*alert.Alert, diag.List, error) {
+func (h *hunt) splunk(bit int, r *rule.Rule) ([]*alert.Alert, diag.List, error) {
 	h.splunkOnce.Do(func() {
 		s := &splunkHunt{views: SplunkViews(h.data), macros: h.opts.Macros}
 		if s.macros == nil {
 			s.macros = spl.Builtin()
 		}
-		s.first, s.last, s.haveData = s.views.Span()
+		s.first, s.last, s.haveData = h.data.splunkSpan(s.views)
 		h.splunkS = s
 	})
 	s := h.splunkS
@@ -122,7 +122,7 @@ func (h *hunt) splunk(r *rule.Rule) ([]*alert.Alert, diag.List, error) {
 		return nil, diags, nil
 	}
 	tables := scannedTables(root)
-	ev := splunkEvidence{views: s.views, tables: tables}
+	ev := splunkEvidence{views: s.views, tables: tables, data: h.data, bit: bit}
 	// Scans build only the columns the search reads.
 	views := s.views
 	if info, err := plan.Check(root, s.views); err == nil {
@@ -156,6 +156,8 @@ func scannedTables(n plan.Node) []string {
 type splunkEvidence struct {
 	views  *schema.Splunk
 	tables []string
+	data   *Data
+	bit    int // the rule's: see evidenceIndex.forRule
 }
 
 func (x splunkEvidence) add(a *alert.Alert, run schedule.Run) {
@@ -166,7 +168,7 @@ func (x splunkEvidence) add(a *alert.Alert, run schedule.Run) {
 	seen := map[*event.SignIn]bool{}
 	for _, t := range x.tables {
 		for _, ev := range x.views.Events(t, run.From, run.To) {
-			if seen[ev] {
+			if seen[ev] || !x.data.Reaches(x.data.indexOf(ev), x.bit) {
 				continue
 			}
 			upn, _ := ev.Str(event.FUserPrincipalName)

@@ -42,3 +42,12 @@ func (s *Slab) Pack(e *SignIn) {
 	s.block = s.block[n:]
 	e.vals = dst
 }
+
+// Discard lets go of e, started but not to be kept: its storage goes back
+// to the scratch for the next event.
+func (s *Slab) Discard(e *SignIn) {
+	if cap(e.vals) > cap(s.scratch) {
+		s.scratch = e.vals[:0]
+	}
+	e.vals = nil
+}

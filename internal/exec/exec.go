@@ -184,6 +184,19 @@ type operator interface {
 // (Limit); the operator that returned it swallows it.
 var errStop = errors.New("stop")
 
+// scratch returns *buf with length n, made on first use: an operator's
+// per-row buffer, kept from one run to the next because a compiled query
+// may run once per window or once per sign-in (engine's retention). An
+// operator occurs once in its query, and a query runs one goroutine at a
+// time and never inside one of its own operators' runs, so the buffer is
+// never shared.
+func scratch(buf *[]event.Value, n int) []event.Value {
+	if len(*buf) != n {
+		*buf = make([]event.Value, n)
+	}
+	return *buf
+}
+
 func copyRow(row []event.Value) []event.Value {
 	return append([]event.Value(nil), row...)
 }

@@ -15,6 +15,7 @@ type extendOp struct {
 	width int
 	exprs []evalFn
 	pos   []int
+	buf   []event.Value // the output row, kept from run to run (see scratch)
 }
 
 func (c *compiler) extend(n *plan.Extend) (operator, error) {
@@ -41,7 +42,7 @@ func (c *compiler) extend(n *plan.Extend) (operator, error) {
 }
 
 func (o *extendOp) run(ctx context.Context, emit func([]event.Value) error) error {
-	buf := make([]event.Value, o.width)
+	buf := scratch(&o.buf, o.width)
 	return o.input.run(ctx, func(row []event.Value) error {
 		n := copy(buf, row)
 		clear(buf[n:])

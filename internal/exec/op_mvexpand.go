@@ -10,13 +10,14 @@ import (
 // mvExpandOp expands arrays and objects into one row per element, several
 // columns in parallel (padded with null).
 type mvExpandOp struct {
-	input   operator
-	width   int
-	exprs   []evalFn
-	pos     []int
-	to      []plan.Type
-	limit   int64
-	itemIdx int // position of the item index column, or -1
+	input     operator
+	width     int
+	exprs     []evalFn
+	pos       []int
+	to        []plan.Type
+	limit     int64
+	itemIdx   int // position of the item index column, or -1
+	buf, vals []event.Value
 }
 
 func (c *compiler) mvExpand(n *plan.MvExpand) (operator, error) {
@@ -43,8 +44,8 @@ func (c *compiler) mvExpand(n *plan.MvExpand) (operator, error) {
 }
 
 func (o *mvExpandOp) run(ctx context.Context, emit func([]event.Value) error) error {
-	buf := make([]event.Value, o.width)
-	vals := make([]event.Value, len(o.exprs))
+	buf := scratch(&o.buf, o.width)
+	vals := scratch(&o.vals, len(o.exprs))
 	return o.input.run(ctx, func(row []event.Value) error {
 		// A non-collection counts as one element, so a row whose values
 		// are all scalars (or null) is kept as it is; all-empty collections

@@ -12,6 +12,7 @@ import (
 type permuteOp struct {
 	input operator
 	idx   []int
+	buf   []event.Value
 }
 
 func (c *compiler) permute(in plan.Node, out plan.Schema) (operator, error) {
@@ -40,7 +41,7 @@ func (c *compiler) rename(n *plan.Rename) (operator, error) {
 }
 
 func (o *permuteOp) run(ctx context.Context, emit func([]event.Value) error) error {
-	buf := make([]event.Value, len(o.idx))
+	buf := scratch(&o.buf, len(o.idx))
 	return o.input.run(ctx, func(row []event.Value) error {
 		for i, j := range o.idx {
 			buf[i] = row[j]

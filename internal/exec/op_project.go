@@ -11,6 +11,7 @@ import (
 type projectOp struct {
 	input operator
 	exprs []evalFn
+	buf   []event.Value
 }
 
 func (c *compiler) project(n *plan.Project) (operator, error) {
@@ -30,7 +31,7 @@ func (c *compiler) project(n *plan.Project) (operator, error) {
 }
 
 func (o *projectOp) run(ctx context.Context, emit func([]event.Value) error) error {
-	buf := make([]event.Value, len(o.exprs))
+	buf := scratch(&o.buf, len(o.exprs))
 	return o.input.run(ctx, func(row []event.Value) error {
 		for i, f := range o.exprs {
 			buf[i] = f(row)

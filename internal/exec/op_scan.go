@@ -17,6 +17,7 @@ type scanOp struct {
 	name  string
 	at    diag.Span
 	strs  []int
+	buf   []event.Value // the filled copy of a row, kept from run to run
 }
 
 func (c *compiler) scan(n *plan.Scan) (operator, error) {
@@ -38,7 +39,6 @@ func (c *compiler) scan(n *plan.Scan) (operator, error) {
 var emptyString = event.String("")
 
 func (o *scanOp) run(ctx context.Context, emit func([]event.Value) error) error {
-	var buf []event.Value
 	table := o.table
 	if o.env.cat != nil {
 		t, ok := o.env.cat.Table(o.name)
@@ -54,13 +54,13 @@ func (o *scanOp) run(ctx context.Context, emit func([]event.Value) error) error 
 		for _, i := range o.strs {
 			if row[i].IsNull() {
 				// The table owns row: fill a copy.
-				buf = append(buf[:0], row...)
+				o.buf = append(o.buf[:0], row...)
 				for _, j := range o.strs {
-					if buf[j].IsNull() {
-						buf[j] = emptyString
+					if o.buf[j].IsNull() {
+						o.buf[j] = emptyString
 					}
 				}
-				return emit(buf)
+				return emit(o.buf)
 			}
 		}
 		return emit(row)

@@ -24,6 +24,11 @@ type Options struct {
 	// the origins of their evidence: results must not depend on input
 	// order (Graph exports are newest first).
 	CheckOrder bool
+	// CheckRetention reads the inputs a second time keeping only the
+	// sign-ins the rule can reach (engine.Retention, as vigil hunt reads)
+	// and fails the fixture when the alerts differ but for their evidence,
+	// or when that evidence is not among the full hunt's.
+	CheckRetention bool
 }
 
 // Result is the outcome of one fixture.
@@ -133,8 +138,44 @@ func Run(ctx context.Context, f *Fixture, set *engine.RuleSet, opts Options) *Re
 			res.Mismatches = append(res.Mismatches, "the alerts depend on input order: read in reverse order, the inputs give\n"+indent(strings.Join(b, "\n"))+"\ninstead of\n"+indent(strings.Join(a, "\n")))
 		}
 	}
+	if opts.CheckRetention {
+		if err := checkRetention(ctx, files, tables, res.Rule, opts.Hunt, alerts, rel); err != nil {
+			res.Mismatches = append(res.Mismatches, err.Error())
+		}
+	}
 	res.Mismatches = append(res.Mismatches, diff(f, res.Got)...)
 	return res
+}
+
+// checkRetention hunts files again, read keeping only the sign-ins l can
+// reach, and compares with the alerts of the full hunt (whose evidence
+// files rel has named).
+func checkRetention(ctx context.Context, files []string, tables map[string]string, l *engine.LoadedRule, opts engine.HuntOptions, full []*alert.Alert, rel func(string) string) error {
+	lr := *l
+	lr.Diags = slices.Clip(lr.Diags)
+	set := &engine.RuleSet{Rules: []*engine.LoadedRule{&lr}}
+	opts.State = nil
+	data, err := engine.Read(files, engine.ReadOptions{Tables: tables, KeepExtra: true, Retain: engine.NewRetention(set, opts)}, nil)
+	if err != nil {
+		return fmt.Errorf("reading the inputs with retention: %w", err)
+	}
+	h := engine.HuntWith(ctx, data, set, opts)
+	if r := h.Rules[0]; len(r.Diags) > 0 || r.Err != nil {
+		return fmt.Errorf("hunting with retention: %v %v", r.Diags, r.Err)
+	}
+	a, b := withoutEvidence(full), withoutEvidence(h.Alerts)
+	if !slices.Equal(a, b) {
+		return fmt.Errorf("keeping only the sign-ins the rule can reach (%d of %d) changes the alerts to\n%s\ninstead of\n%s",
+			len(data.Events), data.SignIns(), indent(strings.Join(b, "\n")), indent(strings.Join(a, "\n")))
+	}
+	for i, al := range h.Alerts {
+		for _, o := range al.Evidence {
+			if o.File = rel(o.File); !slices.Contains(full[i].Evidence, o) {
+				return fmt.Errorf("with retention, alert %s has evidence %v the full hunt does not", al.ID, o)
+			}
+		}
+	}
+	return nil
 }
 
 // write writes the fixture's inputs under dir and returns their paths and

@@ -127,18 +127,9 @@ func NewECS(evs []event.SignIn, tables map[string][]event.Row, opts ECSOptions) 
 	var all []ecsEvent
 	for i := range evs {
 		ev := &evs[i]
-		cat, _ := ecsCategory(ev)
-		if !strings.HasSuffix(cat, "SignInLogs") {
+		e, ok := newECSEvent(ev, asn)
+		if !ok {
 			continue // the pipeline drops other categories
-		}
-		e := ecsEvent{ev: ev}
-		if as, ok := ecsDocAS(ev); ok {
-			e.as, e.hasAS = as, true
-		} else if ip, ok := ecsSourceIP(ev); ok {
-			n, _ := ev.Int(event.FAutonomousSystemNumber)
-			e.as, e.hasAS = asn.Lookup(ip, n)
-		} else if n, ok := ev.Int(event.FAutonomousSystemNumber); ok {
-			e.as, e.hasAS = asn.Lookup("", n)
 		}
 		if t, ok := c.eventTime(ev); ok {
 			timed = append(timed, entry{t, len(all)})
@@ -159,6 +150,26 @@ func NewECS(evs []event.SignIn, tables map[string][]event.Row, opts ECSOptions) 
 	}
 	c.activity, c.actT = newActivityTable(tables[ActivityDataset], opts.Time)
 	return c
+}
+
+// newECSEvent returns the document of a sign-in, its autonomous system
+// looked up (a document's own source.as wins), or false for a sign-in of a
+// category the pipeline drops.
+func newECSEvent(ev *event.SignIn, asn enrich.ASN) (ecsEvent, bool) {
+	cat, _ := ecsCategory(ev)
+	if !strings.HasSuffix(cat, "SignInLogs") {
+		return ecsEvent{}, false
+	}
+	e := ecsEvent{ev: ev}
+	if as, ok := ecsDocAS(ev); ok {
+		e.as, e.hasAS = as, true
+	} else if ip, ok := ecsSourceIP(ev); ok {
+		n, _ := ev.Int(event.FAutonomousSystemNumber)
+		e.as, e.hasAS = asn.Lookup(ip, n)
+	} else if n, ok := ev.Int(event.FAutonomousSystemNumber); ok {
+		e.as, e.hasAS = asn.Lookup("", n)
+	}
+	return e, true
 }
 
 // eventTime is the window time of a sign-in.

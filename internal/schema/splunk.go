@@ -722,6 +722,14 @@ func fieldText(ev *event.SignIn, fl event.Field, azmon bool) (string, bool) {
 }
 
 // aadTime is the _time of a sign-in's azure:monitor:aad event.
+// SplunkTimes returns the _time of a sign-in as an event of each
+// sourcetype: azure:monitor:aad, then o365:graph:api.
+func SplunkTimes(ev *event.SignIn) (aad int64, aadOK bool, graph int64, graphOK bool) {
+	aad, aadOK = aadTime(ev)
+	graph, graphOK = graphTime(ev)
+	return
+}
+
 func aadTime(ev *event.SignIn) (int64, bool) {
 	if t, ok := ev.Time(event.FRecordTime); ok {
 		return t.UnixNano(), true
