@@ -730,6 +730,9 @@ func (b *batch) count(ev *event.SignIn) {
 		b.cats = map[string]int{}
 	}
 	c, _ := ev.Str(event.FCategory)
+	if _, ok := b.cats[c]; !ok {
+		c = strings.Clone(c) // the event's strings may be taken back (Rewind)
+	}
 	b.cats[c]++
 }
 
@@ -793,6 +796,7 @@ func (p *pipeline) decode(n *normalize.Normalizer, slab *event.Slab, m *Matcher,
 		b.events = append(b.events, event.SignIn{})
 		ev := &b.events[len(b.events)-1]
 		slab.Start(ev)
+		n.Mark()
 		ev.Origin = event.Origin{File: p.name, Line: rc.line, Record: rc.index, Offset: rc.offset}
 		row = event.Row{Origin: ev.Origin}
 		var isRow bool
@@ -817,6 +821,7 @@ func (p *pipeline) decode(n *normalize.Normalizer, slab *event.Slab, m *Matcher,
 		} else if b.count(ev); m != nil && !p.keep(m, b, ev) {
 			b.events = b.events[:len(b.events)-1]
 			slab.Discard(ev)
+			n.Rewind()
 		} else {
 			slab.Pack(ev)
 		}

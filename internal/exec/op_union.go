@@ -12,6 +12,7 @@ import (
 type unionOp struct {
 	inputs []unionInput
 	width  int
+	buf    []event.Value
 }
 
 type unionInput struct {
@@ -50,7 +51,7 @@ func (c *compiler) union(n *plan.Union) (operator, error) {
 }
 
 func (o *unionOp) run(ctx context.Context, emit func([]event.Value) error) error {
-	buf := make([]event.Value, o.width)
+	buf := scratch(&o.buf, o.width)
 	for _, in := range o.inputs {
 		err := in.op.run(ctx, func(row []event.Value) error {
 			copy(buf, in.filled)

@@ -21,6 +21,10 @@ type arena struct {
 	block []byte
 	seed  maphash.Seed
 	cache *[arenaCache]string
+	// mark is the length of block at Mark, -1 once a new block was
+	// started after it; written are the cache slots set since Mark.
+	mark    int
+	written []int
 }
 
 const (
@@ -39,25 +43,48 @@ func (a *arena) str(b []byte) string {
 	if len(b) > arenaBlock/8 {
 		return string(b) // large values get their own allocation
 	}
-	var slot *string
+	slot := -1
 	if len(b) <= arenaCacheMax {
 		if a.cache == nil {
 			a.cache = new([arenaCache]string)
 			a.seed = maphash.MakeSeed()
 		}
-		slot = &a.cache[maphash.Bytes(a.seed, b)&(arenaCache-1)]
-		if *slot == string(b) {
-			return *slot
+		slot = int(maphash.Bytes(a.seed, b) & (arenaCache - 1))
+		if a.cache[slot] == string(b) {
+			return a.cache[slot]
 		}
 	}
 	if cap(a.block)-len(a.block) < len(b) {
 		a.block = make([]byte, 0, arenaBlock)
+		a.mark = -1
 	}
 	start := len(a.block)
 	a.block = append(a.block, b...)
 	s := unsafe.String(&a.block[start], len(b))
-	if slot != nil {
-		*slot = s
+	if slot >= 0 {
+		a.cache[slot] = s
+		a.written = append(a.written, slot)
 	}
 	return s
+}
+
+// Mark notes where the next record's strings begin.
+func (a *arena) Mark() {
+	a.mark = len(a.block)
+	a.written = a.written[:0]
+}
+
+// Rewind takes back the strings handed out since Mark, whose record is not
+// kept: the next record's strings reuse their bytes. Nothing may hold them
+// any more. When a new block was started since Mark they are left as they
+// are.
+func (a *arena) Rewind() {
+	if a.mark < 0 || a.mark > len(a.block) {
+		return
+	}
+	for _, i := range a.written {
+		a.cache[i] = ""
+	}
+	a.block = a.block[:a.mark]
+	a.written = a.written[:0]
 }

@@ -1,6 +1,9 @@
 package normalize
 
-import "testing"
+import (
+	"testing"
+	"unsafe"
+)
 
 // compactByByte is the plain statement of compact: drop white space outside
 // strings, keep everything inside them. compact must agree with it.
@@ -59,4 +62,46 @@ func FuzzCompact(f *testing.F) {
 			t.Fatalf("compact(%q) = %q, want %q", raw, got, want)
 		}
 	})
+}
+
+// TestArenaRewind: strings taken back by Rewind give their bytes to the
+// next record, and the cache never hands one of them out again.
+func TestArenaRewind(t *testing.T) {
+	var a arena
+	a.Mark()
+	kept := a.str([]byte("tenant-1"))
+	a.Mark()
+	dropped := a.str([]byte("session-123"))
+	again := a.str([]byte("tenant-1"))
+	if again != kept || len(a.written) != 1 {
+		t.Fatalf("cache: got %q, %d slots written since Mark; want the kept string and 1 slot", again, len(a.written))
+	}
+	a.Rewind()
+	next := a.str([]byte("session-999"))
+	if &unsafe.Slice(unsafe.StringData(next), 1)[0] != &unsafe.Slice(unsafe.StringData(dropped), 1)[0] {
+		t.Error("the next string did not reuse the bytes taken back")
+	}
+	if got := a.str([]byte("session-123")); got != "session-123" {
+		t.Errorf("after Rewind the cache gave %q for session-123", got)
+	}
+	if kept != "tenant-1" {
+		t.Errorf("a string from before Mark changed to %q", kept)
+	}
+	// A new block started since Mark: nothing is taken back.
+	a.Mark()
+	var strs []string
+	for i := range 10 { // 10 x 8 KiB: more than a 64 KiB block
+		b := make([]byte, arenaBlock/8)
+		for j := range b {
+			b[j] = byte('a' + i)
+		}
+		strs = append(strs, a.str(b))
+	}
+	a.Rewind()
+	a.str([]byte("zzzzzzzz"))
+	for i, s := range strs {
+		if s[0] != byte('a'+i) || s[len(s)-1] != byte('a'+i) {
+			t.Fatalf("string %d changed after a Rewind across blocks", i)
+		}
+	}
 }

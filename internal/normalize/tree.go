@@ -113,6 +113,14 @@ func NewNormalizer() *Normalizer {
 	return &Normalizer{Fields: event.AllFields, KeepExtra: true}
 }
 
+// Mark notes that a record begins: Rewind can then take back the memory
+// its strings took.
+func (n *Normalizer) Mark() { n.arena.Mark() }
+
+// Rewind takes back the strings of the record decoded since Mark, which is
+// dropped: the caller must hold none of them (nor the event's) any more.
+func (n *Normalizer) Rewind() { n.arena.Rewind() }
+
 // Problems returns the member problems of the last record. The slice is
 // reused by the next call.
 func (n *Normalizer) Problems() []Problem { return n.problems }
