@@ -197,6 +197,22 @@ func scratch(buf *[]event.Value, n int) []event.Value {
 	return *buf
 }
 
+// sink holds the emit function of an operator's current run and the
+// operator's row method bound once, so that a run allocates no closure: a
+// row-local chain runs once per sign-in while reading (engine's
+// retention). Like scratch buffers this relies on an operator never running
+// inside its own run.
+type sink struct {
+	emit  func([]event.Value) error
+	bound func([]event.Value) error
+}
+
+// to records emit for this run and returns the bound row method.
+func (s *sink) to(emit func([]event.Value) error) func([]event.Value) error {
+	s.emit = emit
+	return s.bound
+}
+
 func copyRow(row []event.Value) []event.Value {
 	return append([]event.Value(nil), row...)
 }

@@ -10,6 +10,9 @@ import (
 // countOp outputs the number of input rows.
 type countOp struct {
 	input operator
+	n     int64
+	out   []event.Value
+	sink
 }
 
 func (c *compiler) count(n *plan.Count) (operator, error) {
@@ -21,9 +24,19 @@ func (c *compiler) count(n *plan.Count) (operator, error) {
 }
 
 func (o *countOp) run(ctx context.Context, emit func([]event.Value) error) error {
-	var n int64
-	if err := o.input.run(ctx, func([]event.Value) error { n++; return nil }); err != nil {
+	o.n = 0
+	if o.bound == nil {
+		o.bound = o.row // a method value allocates: bind it once
+	}
+	if err := o.input.run(ctx, o.to(nil)); err != nil {
 		return err
 	}
-	return emit([]event.Value{event.Long(n)})
+	out := scratch(&o.out, 1)
+	out[0] = event.Long(o.n)
+	return emit(out)
+}
+
+func (o *countOp) row([]event.Value) error {
+	o.n++
+	return nil
 }

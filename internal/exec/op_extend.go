@@ -16,6 +16,7 @@ type extendOp struct {
 	exprs []evalFn
 	pos   []int
 	buf   []event.Value // the output row, kept from run to run (see scratch)
+	sink
 }
 
 func (c *compiler) extend(n *plan.Extend) (operator, error) {
@@ -42,13 +43,19 @@ func (c *compiler) extend(n *plan.Extend) (operator, error) {
 }
 
 func (o *extendOp) run(ctx context.Context, emit func([]event.Value) error) error {
-	buf := scratch(&o.buf, o.width)
-	return o.input.run(ctx, func(row []event.Value) error {
-		n := copy(buf, row)
-		clear(buf[n:])
-		for i, f := range o.exprs {
-			buf[o.pos[i]] = f(buf)
-		}
-		return emit(buf)
-	})
+	scratch(&o.buf, o.width)
+	if o.bound == nil {
+		o.bound = o.row // a method value allocates: bind it once
+	}
+	return o.input.run(ctx, o.to(emit))
+}
+
+func (o *extendOp) row(row []event.Value) error {
+	buf := o.buf
+	n := copy(buf, row)
+	clear(buf[n:])
+	for i, f := range o.exprs {
+		buf[o.pos[i]] = f(buf)
+	}
+	return o.emit(buf)
 }

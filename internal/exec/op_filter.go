@@ -12,6 +12,7 @@ import (
 type filterOp struct {
 	input operator
 	pred  evalFn
+	sink  // the current run's emit (see sink)
 }
 
 func (c *compiler) filter(n *plan.Filter) (operator, error) {
@@ -27,10 +28,15 @@ func (c *compiler) filter(n *plan.Filter) (operator, error) {
 }
 
 func (o *filterOp) run(ctx context.Context, emit func([]event.Value) error) error {
-	return o.input.run(ctx, func(row []event.Value) error {
-		if isTrue(o.pred(row)) {
-			return emit(row)
-		}
-		return nil
-	})
+	if o.bound == nil {
+		o.bound = o.row // a method value allocates: bind it once
+	}
+	return o.input.run(ctx, o.to(emit))
+}
+
+func (o *filterOp) row(row []event.Value) error {
+	if isTrue(o.pred(row)) {
+		return o.emit(row)
+	}
+	return nil
 }

@@ -18,6 +18,7 @@ type scanOp struct {
 	at    diag.Span
 	strs  []int
 	buf   []event.Value // the filled copy of a row, kept from run to run
+	sink
 }
 
 func (c *compiler) scan(n *plan.Scan) (operator, error) {
@@ -47,22 +48,27 @@ func (o *scanOp) run(ctx context.Context, emit func([]event.Value) error) error 
 		}
 		table = t
 	}
-	return table.Scan(ctx, func(row []event.Value) error {
-		if len(row) != o.width {
-			return plan.Errorf(o.at, "table '%s': row has %d values, schema has %d columns", o.name, len(row), o.width)
-		}
-		for _, i := range o.strs {
-			if row[i].IsNull() {
-				// The table owns row: fill a copy.
-				o.buf = append(o.buf[:0], row...)
-				for _, j := range o.strs {
-					if o.buf[j].IsNull() {
-						o.buf[j] = emptyString
-					}
+	if o.bound == nil {
+		o.bound = o.row // a method value allocates: bind it once
+	}
+	return table.Scan(ctx, o.to(emit))
+}
+
+func (o *scanOp) row(row []event.Value) error {
+	if len(row) != o.width {
+		return plan.Errorf(o.at, "table '%s': row has %d values, schema has %d columns", o.name, len(row), o.width)
+	}
+	for _, i := range o.strs {
+		if row[i].IsNull() {
+			// The table owns row: fill a copy.
+			o.buf = append(o.buf[:0], row...)
+			for _, j := range o.strs {
+				if o.buf[j].IsNull() {
+					o.buf[j] = emptyString
 				}
-				return emit(o.buf)
 			}
+			return o.emit(o.buf)
 		}
-		return emit(row)
-	})
+	}
+	return o.emit(row)
 }

@@ -13,12 +13,14 @@ type unionOp struct {
 	inputs []unionInput
 	width  int
 	buf    []event.Value
+	emit   func([]event.Value) error // the current run's (see sink)
 }
 
 type unionInput struct {
 	op     operator
-	pos    []int         // output position of each input column
-	filled []event.Value // the output row template: fill values, source name
+	pos    []int                     // output position of each input column
+	filled []event.Value             // the output row template: fill values, source name
+	row    func([]event.Value) error // passes a row on, made once
 }
 
 func (c *compiler) union(n *plan.Union) (operator, error) {
@@ -51,16 +53,20 @@ func (c *compiler) union(n *plan.Union) (operator, error) {
 }
 
 func (o *unionOp) run(ctx context.Context, emit func([]event.Value) error) error {
-	buf := scratch(&o.buf, o.width)
-	for _, in := range o.inputs {
-		err := in.op.run(ctx, func(row []event.Value) error {
-			copy(buf, in.filled)
-			for i, v := range row {
-				buf[in.pos[i]] = v
+	scratch(&o.buf, o.width)
+	o.emit = emit
+	for i := range o.inputs {
+		in := &o.inputs[i]
+		if in.row == nil {
+			in.row = func(row []event.Value) error {
+				copy(o.buf, in.filled)
+				for i, v := range row {
+					o.buf[in.pos[i]] = v
+				}
+				return o.emit(o.buf)
 			}
-			return emit(buf)
-		})
-		if err != nil {
+		}
+		if err := in.op.run(ctx, in.row); err != nil {
 			return err
 		}
 	}
