@@ -71,6 +71,7 @@ func Hunt(ctx context.Context, data *Data, set *RuleSet) *HuntResult {
 // of workers.
 func HuntWith(ctx context.Context, data *Data, set *RuleSet, opts HuntOptions) *HuntResult {
 	h := &hunt{ctx: ctx, data: data, set: set, evidence: newEvidenceIndex(data.Events), opts: opts}
+	h.reach = data.reachOf(set, opts)
 	h.first, h.last, h.haveData = data.TimeRange()
 	res := &HuntResult{Rules: make([]*RuleRun, len(set.Rules))}
 	perRule := make([][]*alert.Alert, len(set.Rules))
@@ -139,6 +140,7 @@ type hunt struct {
 	ctx         context.Context
 	data        *Data
 	set         *RuleSet
+	reach       reach // which rules each sign-in can reach, for evidence
 	first, last time.Time
 	haveData    bool
 	evidence    *evidenceIndex
@@ -160,7 +162,7 @@ func (h *hunt) sentinel(bit int, r *rule.Rule) ([]*alert.Alert, diag.List, error
 	if len(diags) > 0 || !h.haveData {
 		return nil, diags, nil
 	}
-	alerts, err := schedule.Sentinel(h.ctx, r, root, h.sentinelV, schedule.Options{First: h.first, Last: h.last, Evidence: h.evidence.forRule(h.data, bit)})
+	alerts, err := schedule.Sentinel(h.ctx, r, root, h.sentinelV, schedule.Options{First: h.first, Last: h.last, Evidence: h.evidence.forRule(h.reach, bit)})
 	return alerts, nil, err
 }
 
@@ -252,13 +254,13 @@ func entityKeys(a *alert.Alert) (users, ips map[string]bool) {
 	return users, ips
 }
 
-// forRule returns the evidence of rule bit: when Read kept only the
-// sign-ins some rule can reach, those that pass this rule's filters.
-func (x *evidenceIndex) forRule(d *Data, bit int) func(*alert.Alert, schedule.Run) {
-	return func(a *alert.Alert, run schedule.Run) { x.add(a, run, d, bit) }
+// forRule returns the evidence of rule bit: the sign-ins that pass the
+// rule's own filters (see Retention).
+func (x *evidenceIndex) forRule(r reach, bit int) func(*alert.Alert, schedule.Run) {
+	return func(a *alert.Alert, run schedule.Run) { x.add(a, run, r, bit) }
 }
 
-func (x *evidenceIndex) add(a *alert.Alert, run schedule.Run, d *Data, bit int) {
+func (x *evidenceIndex) add(a *alert.Alert, run schedule.Run, r reach, bit int) {
 	users, ips := entityKeys(a)
 	if len(users) == 0 && len(ips) == 0 {
 		return
@@ -266,7 +268,7 @@ func (x *evidenceIndex) add(a *alert.Alert, run schedule.Run, d *Data, bit int) 
 	from, to := run.From.UnixNano(), run.To.UnixNano()
 	i := sort.Search(len(x.times), func(i int) bool { return x.times[i] >= from })
 	for ; i < len(x.times) && x.times[i] < to; i++ {
-		if !d.Reaches(x.order[i], bit) {
+		if !r.has(x.order[i], bit) {
 			continue
 		}
 		ev := &x.events[x.order[i]]

@@ -169,26 +169,43 @@ func (d *Data) TableNames() []string {
 // SignIns is the number of sign-ins read, kept or not.
 func (d *Data) SignIns() int { return len(d.Events) + d.Dropped }
 
-// Rules returns the mask of the rules the i-th kept sign-in can reach, or
-// nil when Read kept every sign-in.
-func (d *Data) Rules(i int) []uint64 {
-	if d.Masks == nil {
-		return nil
-	}
-	return d.Masks[i*d.words : (i+1)*d.words]
-}
-
 // indexOf returns the position in d.Events of ev, which must point into it
 // (the views hold such pointers).
 func (d *Data) indexOf(ev *event.SignIn) int {
 	return int((uintptr(unsafe.Pointer(ev)) - uintptr(unsafe.Pointer(&d.Events[0]))) / unsafe.Sizeof(d.Events[0]))
 }
 
-// Reaches reports whether the i-th sign-in can reach rule bit (true when
-// Read kept every sign-in).
-func (d *Data) Reaches(i, bit int) bool {
-	m := d.Rules(i)
-	return m == nil || m[bit/64]&(1<<(bit%64)) != 0
+// reach is which rules each sign-in can reach: words uint64 per sign-in,
+// bit i for rule i of the set. A nil reach counts every sign-in for every
+// rule.
+type reach struct {
+	masks []uint64
+	words int
+}
+
+func (r reach) has(i, bit int) bool {
+	return r.masks == nil || r.masks[i*r.words+bit/64]&(1<<(bit%64)) != 0
+}
+
+// reachOf returns which rules of set each sign-in of d can reach: the masks
+// Read recorded, or, when it kept every sign-in (no Retention, as for
+// --emit-events or a rule fixture), the same computed here, so that evidence
+// means the same whichever way the data was read.
+func (d *Data) reachOf(set *RuleSet, opts HuntOptions) reach {
+	if d.Masks != nil {
+		return reach{d.Masks, d.words}
+	}
+	r := NewRetention(set, opts)
+	m, err := r.Matcher()
+	if err != nil {
+		return reach{}
+	}
+	words := r.Words()
+	masks := make([]uint64, len(d.Events)*words)
+	for i := range d.Events {
+		m.Match(&d.Events[i], masks[i*words:(i+1)*words])
+	}
+	return reach{masks, words}
 }
 
 // spans are the time ranges of the sign-ins read (Unix nanoseconds): of

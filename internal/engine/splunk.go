@@ -122,7 +122,7 @@ func (h *hunt) splunk(bit int, r *rule.Rule) ([]*alert.Alert, diag.List, error) 
 		return nil, diags, nil
 	}
 	tables := scannedTables(root)
-	ev := splunkEvidence{views: s.views, tables: tables, data: h.data, bit: bit}
+	ev := splunkEvidence{views: s.views, tables: tables, data: h.data, reach: h.reach, bit: bit}
 	// Scans build only the columns the search reads.
 	views := s.views
 	if info, err := plan.Check(root, s.views); err == nil {
@@ -157,6 +157,7 @@ type splunkEvidence struct {
 	views  *schema.Splunk
 	tables []string
 	data   *Data
+	reach  reach
 	bit    int // the rule's: see evidenceIndex.forRule
 }
 
@@ -168,7 +169,7 @@ func (x splunkEvidence) add(a *alert.Alert, run schedule.Run) {
 	seen := map[*event.SignIn]bool{}
 	for _, t := range x.tables {
 		for _, ev := range x.views.Events(t, run.From, run.To) {
-			if seen[ev] || !x.data.Reaches(x.data.indexOf(ev), x.bit) {
+			if seen[ev] || !x.reach.has(x.data.indexOf(ev), x.bit) {
 				continue
 			}
 			upn, _ := ev.Str(event.FUserPrincipalName)
