@@ -196,14 +196,31 @@ func (d *Data) reachOf(set *RuleSet, opts HuntOptions) reach {
 		return reach{d.Masks, d.words}
 	}
 	r := NewRetention(set, opts)
-	m, err := r.Matcher()
-	if err != nil {
-		return reach{}
-	}
 	words := r.Words()
 	masks := make([]uint64, len(d.Events)*words)
-	for i := range d.Events {
-		m.Match(&d.Events[i], masks[i*words:(i+1)*words])
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	chunk := (len(d.Events) + workers - 1) / max(workers, 1)
+	var wg sync.WaitGroup
+	var failed atomic.Bool
+	for lo := 0; lo < len(d.Events); lo += chunk {
+		hi := min(lo+chunk, len(d.Events))
+		wg.Go(func() {
+			m, err := r.Matcher()
+			if err != nil {
+				failed.Store(true)
+				return
+			}
+			for i := lo; i < hi; i++ {
+				m.Match(&d.Events[i], masks[i*words:(i+1)*words])
+			}
+		})
+	}
+	wg.Wait()
+	if failed.Load() {
+		return reach{}
 	}
 	return reach{masks, words}
 }
