@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
 	"sort"
 	"strings"
@@ -698,7 +699,10 @@ func (p *pipeline) csv(rd io.Reader) {
 		}
 		index++
 		p.r.info.Records++
-		line, _ := cr.FieldPos(0)
+		line := 0
+		if len(cells) > 0 { // FieldPos panics on a record without fields
+			line, _ = cr.FieldPos(0)
+		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount) {
@@ -745,15 +749,13 @@ func (p *pipeline) worker() {
 	defer p.wg.Done()
 	n := &normalize.Normalizer{Fields: p.r.opts.Fields, KeepExtra: p.r.opts.KeepExtra}
 	var slab event.Slab
-	var recs []rec // the batch's records with its unsplit lines cut, reused
 	var m *Matcher
 	if p.r.matchers != nil {
 		m = <-p.r.matchers
 		defer func() { p.r.matchers <- m }()
 	}
 	for b := range p.work {
-		recs = b.split(recs[:0])
-		p.decode(n, &slab, m, b, recs)
+		p.decode(n, &slab, m, b)
 		close(b.done)
 	}
 }
@@ -786,105 +788,206 @@ func (p *pipeline) keep(m *Matcher, b *batch, ev *event.SignIn) bool {
 	return false
 }
 
-// split returns the records of b, appended to recs: those the producer cut,
-// and those of its unsplit lines, cut here, with the problems met cutting
-// them in their places. It numbers them on from the producer's numbers and
-// sets b.shift and b.records.
-func (b *batch) split(recs []rec) []rec {
-	for _, rc := range b.recs {
-		if !rc.unsplit {
-			rc.index += b.shift
-			recs = append(recs, rc)
+// decode normalizes the records of b: those the producer cut, and those of
+// its unsplit lines, cut here (see decodeLine). It numbers them on from the
+// producer's numbers and sets b.shift and b.records.
+func (p *pipeline) decode(n *normalize.Normalizer, slab *event.Slab, m *Matcher, b *batch) {
+	b.events = make([]event.SignIn, 0, len(b.recs))
+	for i, rc := range b.recs {
+		if rc.unsplit {
+			p.decodeLine(n, slab, m, b, rc)
 			continue
 		}
-		line := jsontext.Record{Data: b.data[rc.start:rc.end], Offset: rc.offset, Line: rc.line, Index: rc.index + b.shift, Unsplit: true}
-		last := line.Index
-		for el, err := range line.Records() {
-			b.records++
-			if err != nil {
-				recs = append(recs, rec{err: err})
-				continue
-			}
-			start := rc.start + int(el.Offset-rc.offset)
-			recs = append(recs, rec{start: start, end: start + len(el.Data), line: el.Line, index: el.Index, offset: el.Offset})
-			last = el.Index
-		}
-		b.shift += last - line.Index
-	}
-	return recs
-}
-
-// decode normalizes recs, the records of b.
-func (p *pipeline) decode(n *normalize.Normalizer, slab *event.Slab, m *Matcher, b *batch, recs []rec) {
-	b.events = make([]event.SignIn, 0, len(recs))
-	var row event.Row
-	for i, rc := range recs {
-		if rc.err != nil {
-			b.problems = append(b.problems, p.splitProblem(rc.err))
-			continue
-		}
-		var data []byte
-		if b.cells == nil {
-			data = b.data[rc.start:rc.end]
-		}
-		b.events = append(b.events, event.SignIn{})
-		ev := &b.events[len(b.events)-1]
-		slab.Start(ev)
-		n.Mark()
-		ev.Origin = event.Origin{File: p.name, Line: rc.line, Record: rc.index, Offset: rc.offset}
-		row = event.Row{Origin: ev.Origin}
-		var isRow bool
-		var err error
-		switch b.shape {
-		case input.ShapeGraph:
-			err = n.Graph(data, ev)
-		case input.ShapeAzureMonitor:
-			isRow, err = n.AzureMonitor(data, ev, &row)
-		case input.ShapeLogAnalytics:
-			isRow, err = n.LogAnalytics(data, b.table, ev, &row)
-		case input.ShapeLogAnalyticsCSV:
-			isRow, err = n.LogAnalyticsCSV(b.header, b.cells[i], b.table, ev, &row)
-		case input.ShapeElastic:
-			isRow, err = n.Elastic(data, ev, &row)
-		}
-		for _, pr := range n.Problems() {
-			b.problems = append(b.problems, p.at(b, rc, data, pr.Offset, ReasonWrongType, pr.Error()))
-		}
-		if err != nil || isRow {
-			b.events = b.events[:len(b.events)-1]
-		} else if b.count(ev); m != nil && !p.keep(m, b, ev) {
-			b.events = b.events[:len(b.events)-1]
-			slab.Discard(ev)
-			n.Rewind()
-		} else {
-			slab.Pack(ev)
-		}
-		if err != nil {
-			reason := ReasonBadRecord
-			off := 0
-			var re *normalize.RecordError
-			if errors.As(err, &re) {
-				off = re.Offset
-				switch {
-				case strings.HasPrefix(re.Msg, "malformed JSON"):
-					reason = ReasonMalformed
-				case strings.Contains(re.Msg, "not an object"):
-					reason = ReasonNotObject
-				case strings.Contains(re.Msg, "--table"):
-					reason = ReasonNoTable
-				case strings.Contains(re.Msg, "none of the members"):
-					reason = ReasonUnknown
-				}
-			}
-			b.problems = append(b.problems, p.at(b, rc, data, off, reason, err.Error()))
-			continue
-		}
-		if isRow {
-			b.rows = append(b.rows, row)
-		}
+		rc.index += b.shift
+		p.decodeRec(n, slab, m, b, rc, i, nil)
 	}
 	putBuf(b.data)
 	b.data, b.cells = nil, nil
+}
+
+// decodeLine decodes the records of an unsplit wrapper line. An Azure
+// Monitor {"records":[…]} line is decoded in place, record after record,
+// each one's end found by decoding it: the line is scanned once. Any
+// trouble (a malformed record, another layout) undoes that and cuts the
+// line with the Splitter (jsontext.Record.Records) instead, which reports
+// problems where they are and keeps the records around them.
+func (p *pipeline) decodeLine(n *normalize.Normalizer, slab *event.Slab, m *Matcher, b *batch, rc rec) {
+	line := jsontext.Record{Data: b.data[rc.start:rc.end], Offset: rc.offset, Line: rc.line, Index: rc.index + b.shift, Unsplit: true}
+	if b.shape == input.ShapeAzureMonitor {
+		if k, ok := p.decodeInPlace(n, slab, m, b, rc, line.Index); ok {
+			b.records += k
+			b.shift += k
+			return
+		}
+	}
+	last := line.Index
+	for el, err := range line.Records() {
+		b.records++
+		if err != nil {
+			b.problems = append(b.problems, p.splitProblem(err))
+			continue
+		}
+		start := rc.start + int(el.Offset-rc.offset)
+		p.decodeRec(n, slab, m, b, rec{start: start, end: start + len(el.Data), line: el.Line, index: el.Index, offset: el.Offset}, -1, nil)
+		last = el.Index
+	}
+	b.shift += last - line.Index
+}
+
+// decodeInPlace decodes the records of an Azure Monitor batch line in place
+// (see decodeLine), numbering them after index. It returns how many there
+// were, or false, having undone what it did, when the line is not exactly
+// {"records":[record, …]} with every record well formed.
+func (p *pipeline) decodeInPlace(n *normalize.Normalizer, slab *event.Slab, m *Matcher, b *batch, rc rec, index int) (int, bool) {
+	data := b.data[rc.start:rc.end]
+	i, ok := wrapperStart(data)
+	if !ok {
+		return 0, false
+	}
+	undo := b.snapshot()
+	k := 0
+	for {
+		i = skipSpace(data, i)
+		el := rec{start: rc.start + i, end: rc.end, line: rc.line, index: index + k + 1, offset: rc.offset + int64(i)}
+		var end int
+		if !p.decodeRec(n, slab, m, b, el, -1, &end) {
+			break
+		}
+		k++
+		i = skipSpace(data, i+end)
+		if i < len(data) && data[i] == ',' {
+			i++
+			continue
+		}
+		if i < len(data) && data[i] == ']' {
+			if i = skipSpace(data, i+1); i < len(data) && data[i] == '}' && skipSpace(data, i+1) == len(data) {
+				return k, true
+			}
+		}
+		break
+	}
+	b.restore(undo)
+	return 0, false
+}
+
+// wrapperStart returns where the first record of a {"records":[…]} line
+// begins.
+func wrapperStart(data []byte) (int, bool) {
+	i := skipSpace(data, 0)
+	for _, want := range []string{"{", `"records"`, ":", "["} {
+		if !bytes.HasPrefix(data[i:], []byte(want)) {
+			return 0, false
+		}
+		i = skipSpace(data, i+len(want))
+	}
+	if i < len(data) && data[i] == ']' {
+		return 0, false // no records: left to the Splitter
+	}
+	return i, true
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// batchState is what decoding a line adds to a batch, to undo it.
+type batchState struct {
+	events, rows, problems, masks, dropped int
+	cats                                   map[string]int
+}
+
+func (b *batch) snapshot() batchState {
+	return batchState{len(b.events), len(b.rows), len(b.problems), len(b.masks), b.dropped, maps.Clone(b.cats)}
+}
+
+// restore undoes what was decoded since s. The spans stay: the records
+// decoded again give the same times.
+func (b *batch) restore(s batchState) {
+	b.events, b.rows, b.problems, b.masks = b.events[:s.events], b.rows[:s.rows], b.problems[:s.problems], b.masks[:s.masks]
+	b.dropped, b.cats = s.dropped, s.cats
+}
+
+// decodeRec normalizes the record rc of b (i: its CSV row). With end set,
+// rc runs from where a record begins to the end of its batch line: the
+// record is decoded as Azure Monitor, *end set to its length, and
+// decodeRec reports false on a record error instead of recording a
+// problem, for decodeInPlace to start over.
+func (p *pipeline) decodeRec(n *normalize.Normalizer, slab *event.Slab, m *Matcher, b *batch, rc rec, i int, end *int) bool {
+	if rc.err != nil {
+		b.problems = append(b.problems, p.splitProblem(rc.err))
+		return true
+	}
+	var row event.Row
+	var data []byte
+	if b.cells == nil {
+		data = b.data[rc.start:rc.end]
+	}
+	b.events = append(b.events, event.SignIn{})
+	ev := &b.events[len(b.events)-1]
+	slab.Start(ev)
+	n.Mark()
+	ev.Origin = event.Origin{File: p.name, Line: rc.line, Record: rc.index, Offset: rc.offset}
+	row = event.Row{Origin: ev.Origin}
+	var isRow bool
+	var err error
+	switch {
+	case end != nil:
+		isRow, *end, err = n.AzureMonitorAt(data, ev, &row)
+		if err != nil {
+			b.events = b.events[:len(b.events)-1]
+			return false
+		}
+		data = data[:*end]
+	case b.shape == input.ShapeGraph:
+		err = n.Graph(data, ev)
+	case b.shape == input.ShapeAzureMonitor:
+		isRow, err = n.AzureMonitor(data, ev, &row)
+	case b.shape == input.ShapeLogAnalytics:
+		isRow, err = n.LogAnalytics(data, b.table, ev, &row)
+	case b.shape == input.ShapeLogAnalyticsCSV:
+		isRow, err = n.LogAnalyticsCSV(b.header, b.cells[i], b.table, ev, &row)
+	case b.shape == input.ShapeElastic:
+		isRow, err = n.Elastic(data, ev, &row)
+	}
+	for _, pr := range n.Problems() {
+		b.problems = append(b.problems, p.at(b, rc, data, pr.Offset, ReasonWrongType, pr.Error()))
+	}
+	if err != nil || isRow {
+		b.events = b.events[:len(b.events)-1]
+	} else if b.count(ev); m != nil && !p.keep(m, b, ev) {
+		b.events = b.events[:len(b.events)-1]
+		slab.Discard(ev)
+		n.Rewind()
+	} else {
+		slab.Pack(ev)
+	}
+	if err != nil {
+		reason := ReasonBadRecord
+		off := 0
+		var re *normalize.RecordError
+		if errors.As(err, &re) {
+			off = re.Offset
+			switch {
+			case strings.HasPrefix(re.Msg, "malformed JSON"):
+				reason = ReasonMalformed
+			case strings.Contains(re.Msg, "not an object"):
+				reason = ReasonNotObject
+			case strings.Contains(re.Msg, "--table"):
+				reason = ReasonNoTable
+			case strings.Contains(re.Msg, "none of the members"):
+				reason = ReasonUnknown
+			}
+		}
+		b.problems = append(b.problems, p.at(b, rc, data, off, reason, err.Error()))
+		return true
+	}
+	if isRow {
+		b.rows = append(b.rows, row)
+	}
+	return true
 }
 
 // Batch buffers are reused: decoding copies what it keeps out of them.

@@ -73,6 +73,31 @@ func (n *Normalizer) AzureMonitor(data []byte, ev *event.SignIn, row *event.Row)
 	if err := n.finish(d); err != nil {
 		return false, err
 	}
+	return n.azmonRow(data, ev, row)
+}
+
+// AzureMonitorAt is AzureMonitor for the record that begins data, which may
+// go on after it (the rest of a {"records":[…]} line): end is where the
+// record ends.
+func (n *Normalizer) AzureMonitorAt(data []byte, ev *event.SignIn, row *event.Row) (isRow bool, end int, err error) {
+	ev.Source = event.SourceAzureMonitor
+	d := n.begin(data)
+	if d.Peek() != jsontext.Object {
+		return false, 0, notObject(d)
+	}
+	n.object(d, azmonTree, ev)
+	if err := d.Err(); err != nil {
+		se := err.(*jsontext.SyntaxError)
+		return false, 0, &RecordError{Offset: se.Offset, Msg: "malformed JSON: " + se.Msg}
+	}
+	end = d.Offset()
+	isRow, err = n.azmonRow(data[:end], ev, row)
+	return isRow, end, err
+}
+
+// azmonRow turns a decoded record of another category than the sign-ins'
+// into a row of its table.
+func (n *Normalizer) azmonRow(data []byte, ev *event.SignIn, row *event.Row) (isRow bool, err error) {
 	if ev.Category != event.CategoryOther {
 		return false, nil
 	}
