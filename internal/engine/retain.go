@@ -77,15 +77,14 @@ func (r *Retention) analyse(ru *rule.Rule, probe *schema.Probe) retainRule {
 	splunk := ru.Format == rule.FormatSplunk
 	var tops []plan.Node
 	seen := map[plan.Node]bool{}
-	// walk visits n with chain, the unbroken run of row-local nodes right
-	// above it, highest first: a scan's chain[0] is the top of its chain.
-	var walk func(n plan.Node, chain []plan.Node)
-	walk = func(n plan.Node, chain []plan.Node) {
+	// walk visits n with top, the highest node of the unbroken run of
+	// row-local nodes right above it (nil when its parent is not one).
+	var walk func(n, top plan.Node)
+	walk = func(n, top plan.Node) {
 		if sc, ok := n.(*plan.Scan); ok {
 			if probe.SignIns(sc.Table) {
-				top := plan.Node(sc)
-				if len(chain) > 0 {
-					top = chain[0]
+				if top == nil {
+					top = sc
 				}
 				if !seen[top] {
 					seen[top] = true
@@ -94,12 +93,14 @@ func (r *Retention) analyse(ru *rule.Rule, probe *schema.Probe) retainRule {
 			}
 			return
 		}
-		var next []plan.Node
-		if rowLocal(n, splunk) {
-			next = append(chain[:len(chain):len(chain)], n)
+		switch {
+		case !rowLocal(n, splunk):
+			top = nil
+		case top == nil:
+			top = n
 		}
 		for _, c := range n.Children() {
-			walk(c, next)
+			walk(c, top)
 		}
 	}
 	walk(root, nil)
