@@ -465,13 +465,10 @@ type rec struct {
 	line       int
 	index      int
 	offset     int64
-	// unsplit marks a whole NDJSON line holding a wrapper object, which
-	// the worker cuts into its records (jsontext.Record.Records); index
-	// is then that of the record before it.
+	// unsplit marks a whole NDJSON line holding a wrapper object, whose
+	// records the worker decodes (pipeline.decodeLine); index is then
+	// that of the record before it.
 	unsplit bool
-	// err is a problem the worker met cutting an unsplit line, in the
-	// place of a record.
-	err error
 }
 
 // A batch goes to the workers once it holds batchRecords records or
@@ -916,10 +913,6 @@ func (b *batch) restore(s batchState) {
 // decodeRec reports false on a record error instead of recording a
 // problem, for decodeInPlace to start over.
 func (p *pipeline) decodeRec(n *normalize.Normalizer, slab *event.Slab, m *Matcher, b *batch, rc rec, i int, end *int) bool {
-	if rc.err != nil {
-		b.problems = append(b.problems, p.splitProblem(rc.err))
-		return true
-	}
 	var row event.Row
 	var data []byte
 	if b.cells == nil {
