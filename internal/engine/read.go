@@ -205,24 +205,16 @@ func (d *Data) reachOf(set *RuleSet, opts HuntOptions) reach {
 	}
 	chunk := (len(d.Events) + workers - 1) / max(workers, 1)
 	var wg sync.WaitGroup
-	var failed atomic.Bool
 	for lo := 0; lo < len(d.Events); lo += chunk {
 		hi := min(lo+chunk, len(d.Events))
 		wg.Go(func() {
-			m, err := r.Matcher()
-			if err != nil {
-				failed.Store(true)
-				return
-			}
+			m := r.Matcher()
 			for i := lo; i < hi; i++ {
 				m.Match(&d.Events[i], masks[i*words:(i+1)*words])
 			}
 		})
 	}
 	wg.Wait()
-	if failed.Load() {
-		return reach{}
-	}
 	return reach{masks, words}
 }
 
@@ -325,11 +317,7 @@ func Read(files []string, opts ReadOptions, report func(Problem)) (*Data, error)
 		r.words = opts.Retain.Words()
 		r.matchers = make(chan *Matcher, opts.Workers)
 		for range opts.Workers {
-			m, err := opts.Retain.Matcher()
-			if err != nil {
-				return nil, err
-			}
-			r.matchers <- m
+			r.matchers <- opts.Retain.Matcher()
 		}
 	}
 	defer r.flatten()

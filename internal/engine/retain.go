@@ -206,8 +206,9 @@ func (r *Retention) probe(f rule.Format, cols map[string][]string) *schema.Probe
 // Words is the length of a sign-in's mask of rules, in uint64 words.
 func (r *Retention) Words() int { return (len(r.rules) + 63) / 64 }
 
-// Matcher returns a matcher for one reading goroutine.
-func (r *Retention) Matcher() (*Matcher, error) {
+// Matcher returns a matcher for one reading goroutine. A rule whose chains
+// do not compile keeps every sign-in (its hunt reports why).
+func (r *Retention) Matcher() *Matcher {
 	m := &Matcher{probes: map[rule.Format]*schema.Probe{}}
 	for f, cols := range r.cols {
 		m.probes[f] = r.probe(f, cols)
@@ -219,7 +220,8 @@ func (r *Retention) Matcher() (*Matcher, error) {
 			for _, top := range rr.tops {
 				q, err := exec.Compile(top, mr.probe, exec.Options{Now: time.Unix(0, 0)})
 				if err != nil {
-					return nil, err
+					mr.all, mr.queries = true, nil
+					break
 				}
 				mr.queries = append(mr.queries, q)
 			}
@@ -228,7 +230,7 @@ func (r *Retention) Matcher() (*Matcher, error) {
 			m.rules = append(m.rules, mr)
 		}
 	}
-	return m, nil
+	return m
 }
 
 // Matcher runs the retention of a hunt's rules on sign-ins, one at a time.

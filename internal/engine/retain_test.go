@@ -54,10 +54,7 @@ func TestRetentionChains(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			set := &RuleSet{Rules: []*LoadedRule{{File: "r.yaml", Rule: tc.rule}}}
-			m, err := NewRetention(set, HuntOptions{}).Matcher()
-			if err != nil {
-				t.Fatal(err)
-			}
+			m := NewRetention(set, HuntOptions{}).Matcher()
 			var got []int
 			for i := range data.Events {
 				mask := make([]uint64, 1)
