@@ -108,12 +108,20 @@ func (h *hunt) elastic(r *rule.Rule, warnings *[]string) ([]*alert.Alert, diag.L
 	}
 	idCols := []int{cols.Index("event.id"), cols.Index("_id")}
 	datasetCol := cols.Index("event.dataset")
+	// Documents' values are carved from blocks, and their index names are
+	// shared: a rule may match millions of sign-ins.
+	var block []event.Value
+	indexes := map[string]string{}
 	err = query.Run(h.ctx, func(row []event.Value) error {
 		t, ok := firstTime(row, timeCols)
 		if !ok {
 			return nil // no timestamp: in no run's window
 		}
-		doc := schedule.ElasticDoc{Time: t, Values: make([]event.Value, len(fields))}
+		if len(block) < len(fields) {
+			block = make([]event.Value, max(4096, len(fields)))
+		}
+		doc := schedule.ElasticDoc{Time: t, Values: block[:len(fields):len(fields)]}
+		block = block[len(fields):]
 		for i, j := range idx {
 			if j >= 0 {
 				doc.Values[i] = row[j]
@@ -126,7 +134,11 @@ func (h *hunt) elastic(r *rule.Rule, warnings *[]string) ([]*alert.Alert, diag.L
 			}
 		}
 		if datasetCol >= 0 {
-			doc.Index = "logs-" + row[datasetCol].Text() + "-default"
+			ds := row[datasetCol].Text()
+			if doc.Index = indexes[ds]; doc.Index == "" {
+				doc.Index = "logs-" + ds + "-default"
+				indexes[ds] = doc.Index
+			}
 		}
 		if doc.ID == "" {
 			// Elastic would have given the document a random id; a hash
