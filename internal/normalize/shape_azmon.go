@@ -1,6 +1,8 @@
 package normalize
 
 import (
+	"slices"
+
 	"vigil/internal/event"
 	"vigil/internal/jsontext"
 )
@@ -117,13 +119,14 @@ func (n *Normalizer) rowOf(data []byte, table string, row *event.Row) error {
 		return notObject(d)
 	}
 	for d.NextKey() {
-		key := string(d.Key())
+		key := n.arena.str(d.Key())
 		raw := d.Raw()
 		if raw == nil {
 			break
 		}
 		n.buf = compact(n.buf[:0], raw)
-		row.Cells = append(row.Cells, event.Cell{Name: key, Raw: string(n.buf)})
+		row.Cells = append(row.Cells, event.Cell{Name: key, Raw: n.arena.str(n.buf)})
 	}
+	row.Cells = slices.Clip(row.Cells)
 	return n.finish(d)
 }

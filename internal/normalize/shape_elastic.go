@@ -386,7 +386,7 @@ func (n *Normalizer) ecsRow(data []byte, table string, row *event.Row) error {
 	cells = func() {
 		d.Object()
 		for d.NextKey() {
-			key := string(d.Key())
+			key := n.arena.str(d.Key())
 			if key == "_source" && d.Peek() == jsontext.Object {
 				cells()
 				continue
@@ -396,7 +396,7 @@ func (n *Normalizer) ecsRow(data []byte, table string, row *event.Row) error {
 				return
 			}
 			n.buf = compact(n.buf[:0], raw)
-			row.Cells = append(row.Cells, event.Cell{Name: key, Raw: string(n.buf)})
+			row.Cells = append(row.Cells, event.Cell{Name: key, Raw: n.arena.str(n.buf)})
 		}
 	}
 	cells()

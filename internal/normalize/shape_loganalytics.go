@@ -279,7 +279,7 @@ func (n *Normalizer) LogAnalyticsCSV(header, cells []string, table string, ev *e
 		row.Cells = row.Cells[:0]
 		for i, h := range header {
 			q = appendQuoted(q[:0], cells[i])
-			row.Cells = append(row.Cells, event.Cell{Name: csvColumn(h), Raw: string(q)})
+			row.Cells = append(row.Cells, event.Cell{Name: csvColumn(h), Raw: n.arena.str(q)})
 		}
 		return true, nil
 	}
