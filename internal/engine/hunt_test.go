@@ -8,11 +8,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"vigil/internal/alert"
 	"vigil/internal/engine"
 	"vigil/internal/event"
 	"vigil/internal/gen"
 	"vigil/internal/input"
+	"vigil/internal/ruletest"
 )
 
 // TestHuntWorkers hunts the same generated data with the built-in rules one
@@ -92,7 +92,7 @@ func TestRetentionGenerated(t *testing.T) {
 			if len(full.Alerts) == 0 {
 				t.Fatal("no alerts to compare")
 			}
-			if diff := cmp.Diff(withoutEvidence(full.Alerts), withoutEvidence(kept.Alerts)); diff != "" {
+			if diff := cmp.Diff(ruletest.WithoutEvidence(full.Alerts), ruletest.WithoutEvidence(kept.Alerts)); diff != "" {
 				t.Fatalf("alerts (-all sign-ins +kept only):\n%s", diff)
 			}
 			for i, a := range kept.Alerts {
@@ -104,14 +104,4 @@ func TestRetentionGenerated(t *testing.T) {
 			}
 		})
 	}
-}
-
-func withoutEvidence(alerts []*alert.Alert) []string {
-	out := make([]string, len(alerts))
-	for i, a := range alerts {
-		c := *a
-		c.Evidence, c.Truncated = nil, 0
-		out[i] = string(c.AppendJSON(nil))
-	}
-	return out
 }

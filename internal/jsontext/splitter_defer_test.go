@@ -1,7 +1,6 @@
 package jsontext
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -20,21 +19,7 @@ func splitDeferred(t testing.TB, r io.Reader) (out, lines []string) {
 	s := NewSplitter(r)
 	s.DeferWrappers = true
 	extra := 0 // records of the Unsplit lines so far
-	render := func(rec Record, err error) {
-		if err != nil {
-			var se *StreamError
-			if !errors.As(err, &se) {
-				t.Fatalf("error of type %T: %v", err, err)
-			}
-			out = append(out, "error: "+err.Error())
-			return
-		}
-		w := rec.Wrapper
-		if w == "" {
-			w = "-"
-		}
-		out = append(out, fmt.Sprintf("%d L%d @%d %s %s", rec.Index+extra, rec.Line, rec.Offset, w, rec.Data))
-	}
+	render := func(rec Record, err error) { out = append(out, renderSplit(t, rec, err, rec.Index+extra)) }
 	for n := 0; n < 10000; n++ {
 		rec, err := s.Next()
 		if err == io.EOF {

@@ -21,22 +21,28 @@ func split(t testing.TB, r io.Reader) []string {
 		if err == io.EOF {
 			return out
 		}
-		if err != nil {
-			var se *StreamError
-			if !errors.As(err, &se) {
-				t.Fatalf("error of type %T: %v", err, err)
-			}
-			out = append(out, "error: "+err.Error())
-			continue
-		}
-		w := rec.Wrapper
-		if w == "" {
-			w = "-"
-		}
-		out = append(out, fmt.Sprintf("%d L%d @%d %s %s", rec.Index, rec.Line, rec.Offset, w, rec.Data))
+		out = append(out, renderSplit(t, rec, err, rec.Index))
 	}
 	t.Fatal("splitter does not stop")
 	return nil
+}
+
+// renderSplit renders a record the Splitter gave, numbered index, or the
+// error it gave instead (which must be a *StreamError).
+func renderSplit(t testing.TB, rec Record, err error, index int) string {
+	t.Helper()
+	if err != nil {
+		var se *StreamError
+		if !errors.As(err, &se) {
+			t.Fatalf("error of type %T: %v", err, err)
+		}
+		return "error: " + err.Error()
+	}
+	w := rec.Wrapper
+	if w == "" {
+		w = "-"
+	}
+	return fmt.Sprintf("%d L%d @%d %s %s", index, rec.Line, rec.Offset, w, rec.Data)
 }
 
 func TestSplitter(t *testing.T) {

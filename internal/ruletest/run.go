@@ -134,7 +134,7 @@ func Run(ctx context.Context, f *Fixture, set *engine.RuleSet, opts Options) *Re
 			res.Err = err
 			return res
 		}
-		if a, b := withoutEvidence(alerts), withoutEvidence(reversed); !slices.Equal(a, b) {
+		if a, b := WithoutEvidence(alerts), WithoutEvidence(reversed); !slices.Equal(a, b) {
 			res.Mismatches = append(res.Mismatches, "the alerts depend on input order: read in reverse order, the inputs give\n"+indent(strings.Join(b, "\n"))+"\ninstead of\n"+indent(strings.Join(a, "\n")))
 		}
 	}
@@ -163,7 +163,7 @@ func checkRetention(ctx context.Context, files []string, tables map[string]strin
 	if r := h.Rules[0]; len(r.Diags) > 0 || r.Err != nil {
 		return fmt.Errorf("hunting with retention: %v %v", r.Diags, r.Err)
 	}
-	a, b := withoutEvidence(full), withoutEvidence(h.Alerts)
+	a, b := WithoutEvidence(full), WithoutEvidence(h.Alerts)
 	if !slices.Equal(a, b) {
 		return fmt.Errorf("keeping only the sign-ins the rule can reach (%d of %d) changes the alerts to\n%s\ninstead of\n%s",
 			len(data.Events), data.SignIns(), indent(strings.Join(b, "\n")), indent(strings.Join(a, "\n")))
@@ -231,7 +231,10 @@ func reverse(data *engine.Data) *engine.Data {
 	return rev
 }
 
-func withoutEvidence(alerts []*alert.Alert) []string {
+// WithoutEvidence returns alerts as JSON lines without their evidence,
+// which names the input files and so differs between readings of the same
+// data: what two hunts compare.
+func WithoutEvidence(alerts []*alert.Alert) []string {
 	out := make([]string, len(alerts))
 	for i, a := range alerts {
 		c := *a

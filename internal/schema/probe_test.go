@@ -15,18 +15,7 @@ import (
 func probeRows(t *testing.T, p *Probe, ev *event.SignIn, table string) [][]event.Value {
 	t.Helper()
 	p.Set(ev)
-	tab, ok := p.Table(table)
-	if !ok {
-		t.Fatalf("probe has no table %s", table)
-	}
-	var rows [][]event.Value
-	if err := tab.Scan(context.Background(), func(row []event.Value) error {
-		rows = append(rows, slices.Clone(row))
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return rows
+	return rowsOf(t, p, table)
 }
 
 // rowsOf scans a table of any catalog, copying the rows.
