@@ -97,6 +97,12 @@ func (o *aggregateOp) groupOf(row, keyVals []event.Value, keyBytes *[]byte, inde
 		o.addSPL(row, index, groups, keyVals)
 		return nil, false
 	}
+	return o.groupFor(keyVals, keyBytes, index, groups), true
+}
+
+// groupFor returns the group of the key keyVals, made and listed on first
+// sight. keyBytes is scratch.
+func (o *aggregateOp) groupFor(keyVals []event.Value, keyBytes *[]byte, index map[string]*group, groups *[]*group) *group {
 	b := (*keyBytes)[:0]
 	for _, v := range keyVals {
 		b = event.AppendKey(b, v)
@@ -108,7 +114,7 @@ func (o *aggregateOp) groupOf(row, keyVals []event.Value, keyBytes *[]byte, inde
 		index[string(b)] = g
 		*groups = append(*groups, g)
 	}
-	return g, true
+	return g
 }
 
 func (o *aggregateOp) run(ctx context.Context, emit func([]event.Value) error) error {

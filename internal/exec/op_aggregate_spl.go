@@ -41,16 +41,7 @@ func (o *aggregateOp) addSPL(row []event.Value, index map[string]*group, groups 
 	var walk func(i int)
 	walk = func(i int) {
 		if i == len(choices) {
-			key = key[:0]
-			for _, v := range keyVals {
-				key = event.AppendKey(key, v)
-			}
-			g := index[string(key)]
-			if g == nil {
-				g = o.newGroup(copyRow(keyVals))
-				index[string(key)] = g
-				*groups = append(*groups, g)
-			}
+			g := o.groupFor(keyVals, &key, index, groups)
 			for _, s := range g.states {
 				s.add(row)
 			}
