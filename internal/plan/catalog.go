@@ -36,6 +36,9 @@ type Func struct {
 	Const []int
 	// Doc states the semantics the executor implements.
 	Doc string
+	// RunTime marks a function that reads the run's time (now(), ago()):
+	// its value depends on when the query runs, not only on the row.
+	RunTime bool
 
 	result func(args []Type) (Type, error)
 }
@@ -79,6 +82,34 @@ func def(name string, kind FuncKind, minArgs, maxArgs int, result func([]Type) (
 
 func scalar(name string, minArgs, maxArgs int, result func([]Type) (Type, error), doc string, constArgs ...int) {
 	def(name, FuncScalar, minArgs, maxArgs, result, doc, constArgs...)
+}
+
+// readsRunTime marks the named entries as reading the run's time.
+func readsRunTime(names ...string) {
+	for _, n := range names {
+		catalogue[n].RunTime = true
+	}
+}
+
+// ReadsRunTime reports whether e calls a function that reads the run's
+// time, so that its value can change from one run to the next.
+func ReadsRunTime(e Expr) bool {
+	switch e := e.(type) {
+	case *Member:
+		return ReadsRunTime(e.X)
+	case *Index:
+		return ReadsRunTime(e.X) || ReadsRunTime(e.Index)
+	case *Call:
+		if f, ok := catalogue[e.Func]; ok && f.RunTime {
+			return true
+		}
+		for _, a := range e.Args {
+			if ReadsRunTime(a) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func aggregate(name string, minArgs, maxArgs int, result func([]Type) (Type, error), doc string, constArgs ...int) {
@@ -311,6 +342,7 @@ func init() {
 	// backtests run at simulated times); it is constant during a query.
 	scalar("now", 0, 1, returns(TypeDatetime), "The run's current time, plus the optional timespan offset.")
 	scalar("ago", 1, 1, returns(TypeDatetime), "now() minus the timespan.")
+	readsRunTime("now", "ago")
 	scalar("bin", 2, 2, binType, "Rounds down to a multiple of the bin size: numbers by a number (long with long stays long), timespans by a timespan, datetimes by a timespan counted from 0001-01-01 as Kusto does. A zero, negative or null size gives null.")
 	scalar("startofday", 1, 2, returns(TypeDatetime), "Midnight UTC of the datetime's day, optionally offset by a number of days.")
 	scalar("datetime_diff", 3, 3, returns(TypeLong), "datetime_diff(part, a, b): the number of part boundaries (year, quarter, month, week, day, hour, minute, second, millisecond, microsecond, nanosecond) between b and a, a-b.", 0)

@@ -43,6 +43,7 @@ func init() {
 	scalar("spl.strftime", 2, 2, returns(TypeDynamic), "strftime(t, format): epoch seconds (or a datetime) formatted in UTC with strftime directives (%Y %m %d %H %M %S %y %b %B %a %A %j %p %I %e %z %Z %s %3N %6N %9N %Q %T %F %%); null when t is not a time.")
 	scalar("spl.strptime", 2, 2, returns(TypeDynamic), "strptime(s, format): the text parsed with the strftime directives of format (UTC unless %z), as epoch seconds; null when it does not parse.")
 	scalar("spl.now", 0, 0, returns(TypeDynamic), "The run's time as epoch seconds.")
+	readsRunTime("spl.now")
 	scalar("spl.relative_time", 2, 2, returns(TypeDynamic), "relative_time(t, spec): epoch seconds t moved by a Splunk time modifier such as -70m@m, +1d, @d, -1w@w0 (units s m h d w mon q y; snaps @unit, @w0–@w6), in UTC; null on a bad spec.")
 	scalar("spl.round", 1, 2, returns(TypeDynamic), "round(x [, digits]): x rounded half away from zero; with 0 digits a long. Null when x does not read as a number.")
 	for _, op := range []string{"spl.+", "spl.-", "spl.*", "spl./", "spl.%"} {
