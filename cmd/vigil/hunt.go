@@ -332,7 +332,7 @@ func printSummary(w io.Writer, d *engine.Data, elapsed time.Duration) {
 	fmt.Fprintf(w, "read %d file(s), %s in %s: %d sign-ins, %d table rows, %d problem(s)\n",
 		len(d.Files), byteSize(d.Bytes), elapsed.Round(time.Millisecond), d.SignIns(), sumRows(d), d.Problems)
 	fmt.Fprintf(w, "throughput: %.0f events/s, %s/s on %d core(s)\n", float64(d.SignIns())/secs, byteSize(int64(float64(d.Bytes)/secs)), runtime.GOMAXPROCS(0))
-	if d.Masks != nil {
+	if d.Retained() {
 		fmt.Fprintf(w, "kept %d of the %d sign-ins: the others pass no rule's filters\n", len(d.Events), d.SignIns())
 	}
 

@@ -135,10 +135,10 @@ type FileInfo struct {
 // Data is everything Read produced.
 type Data struct {
 	Events []event.SignIn
-	// Masks, when Read ran a Retention, holds for each kept sign-in the
-	// rules it can reach: Words() words per sign-in, bit i for rule i of
+	// masks, when Read ran a Retention, holds for each kept sign-in the
+	// rules it can reach: words uint64 per sign-in, bit i for rule i of
 	// the set. It is nil when every sign-in was kept.
-	Masks []uint64
+	masks []uint64
 	words int
 	// Dropped counts the sign-ins read but not kept (Retention).
 	Dropped int
@@ -167,6 +167,10 @@ func (d *Data) TableNames() []string {
 	return names
 }
 
+// Retained reports whether Read kept only the sign-ins some rule can reach
+// (ReadOptions.Retain).
+func (d *Data) Retained() bool { return d.retain != nil }
+
 // SignIns is the number of sign-ins read, kept or not.
 func (d *Data) SignIns() int { return len(d.Events) + d.Dropped }
 
@@ -174,48 +178,6 @@ func (d *Data) SignIns() int { return len(d.Events) + d.Dropped }
 // (the views hold such pointers).
 func (d *Data) indexOf(ev *event.SignIn) int {
 	return int((uintptr(unsafe.Pointer(ev)) - uintptr(unsafe.Pointer(&d.Events[0]))) / unsafe.Sizeof(d.Events[0]))
-}
-
-// reach is which rules each sign-in can reach: words uint64 per sign-in,
-// bit i for rule i of the set. A nil reach counts every sign-in for every
-// rule.
-type reach struct {
-	masks []uint64
-	words int
-}
-
-func (r reach) has(i, bit int) bool {
-	return r.masks == nil || r.masks[i*r.words+bit/64]&(1<<(bit%64)) != 0
-}
-
-// reachOf returns which rules of set each sign-in of d can reach: the masks
-// Read recorded, or, when it kept every sign-in (no Retention, as for
-// --emit-events or a rule fixture), the same computed here, so that evidence
-// means the same whichever way the data was read.
-func (d *Data) reachOf(set *RuleSet, opts HuntOptions) reach {
-	if d.Masks != nil {
-		return reach{d.Masks, d.words}
-	}
-	r := NewRetention(set, opts)
-	words := r.Words()
-	masks := make([]uint64, len(d.Events)*words)
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	chunk := (len(d.Events) + workers - 1) / max(workers, 1)
-	var wg sync.WaitGroup
-	for lo := 0; lo < len(d.Events); lo += chunk {
-		hi := min(lo+chunk, len(d.Events))
-		wg.Go(func() {
-			m := r.Matcher()
-			for i := lo; i < hi; i++ {
-				m.Match(&d.Events[i], masks[i*words:(i+1)*words])
-			}
-		})
-	}
-	wg.Wait()
-	return reach{masks, words}
 }
 
 // spans are the time ranges of the sign-ins read (Unix nanoseconds): of
@@ -355,9 +317,9 @@ func (r *reader) flatten() {
 	}
 	r.batches = nil
 	if r.opts.Retain != nil {
-		r.data.Masks = make([]uint64, 0, r.events*r.words)
+		r.data.masks = make([]uint64, 0, r.events*r.words)
 		for _, m := range r.masks {
-			r.data.Masks = append(r.data.Masks, m...)
+			r.data.masks = append(r.data.masks, m...)
 		}
 		r.data.words = r.words
 		r.data.spans = &r.spans

@@ -2,6 +2,9 @@ package engine
 
 import (
 	"context"
+	"runtime"
+	"slices"
+	"sync"
 	"time"
 
 	"vigil/internal/event"
@@ -160,25 +163,22 @@ func rowLocal(n plan.Node, splunk bool) bool {
 // runIndependent reports whether e reads no run time, and, for Splunk, has
 // no null literal (see Retention).
 func runIndependent(e plan.Expr, splunk bool) bool {
+	return !plan.ReadsRunTime(e) && !(splunk && hasNull(e))
+}
+
+// hasNull reports whether e holds a null literal.
+func hasNull(e plan.Expr) bool {
 	switch e := e.(type) {
 	case *plan.Literal:
-		return !(splunk && e.Value.IsNull())
+		return e.Value.IsNull()
 	case *plan.Member:
-		return runIndependent(e.X, splunk)
+		return hasNull(e.X)
 	case *plan.Index:
-		return runIndependent(e.X, splunk) && runIndependent(e.Index, splunk)
+		return hasNull(e.X) || hasNull(e.Index)
 	case *plan.Call:
-		switch e.Func {
-		case "now", "ago", "spl.now":
-			return false
-		}
-		for _, a := range e.Args {
-			if !runIndependent(a, splunk) {
-				return false
-			}
-		}
+		return slices.ContainsFunc(e.Args, hasNull)
 	}
-	return true
+	return false
 }
 
 // probe returns a probe of the views of no data of format f computing cols.
@@ -209,16 +209,18 @@ func (r *Retention) Words() int { return (len(r.rules) + 63) / 64 }
 // Matcher returns a matcher for one reading goroutine. A rule whose chains
 // do not compile keeps every sign-in (its hunt reports why).
 func (r *Retention) Matcher() *Matcher {
-	m := &Matcher{probes: map[rule.Format]*schema.Probe{}}
+	m := &Matcher{}
+	m.onCount = m.count // bound once: Match runs per sign-in read
+	probes := map[rule.Format]*schema.Probe{}
 	for f, cols := range r.cols {
-		m.probes[f] = r.probe(f, cols)
+		probes[f] = r.probe(f, cols)
+		m.probes = append(m.probes, probes[f])
 	}
 	for i, rr := range r.rules {
 		mr := matchRule{bit: i, all: rr.all}
 		if !rr.all && len(rr.tops) > 0 {
-			mr.probe = m.probes[rr.format]
 			for _, top := range rr.tops {
-				q, err := exec.Compile(top, mr.probe, exec.Options{Now: time.Unix(0, 0)})
+				q, err := exec.Compile(top, probes[rr.format], exec.Options{Now: time.Unix(0, 0)})
 				if err != nil {
 					mr.all, mr.queries = true, nil
 					break
@@ -236,15 +238,21 @@ func (r *Retention) Matcher() *Matcher {
 // Matcher runs the retention of a hunt's rules on sign-ins, one at a time.
 // It is not safe for concurrent use: give each goroutine its own.
 type Matcher struct {
-	probes map[rule.Format]*schema.Probe
-	rules  []matchRule
+	probes  []*schema.Probe
+	rules   []matchRule
+	n       int64                     // the count the last chain gave
+	onCount func([]event.Value) error // m.count
 }
 
 type matchRule struct {
 	bit     int
 	all     bool
-	probe   *schema.Probe
 	queries []*exec.Query
+}
+
+func (m *Matcher) count(row []event.Value) error {
+	m.n = row[0].AsLong()
+	return nil
 }
 
 // Match sets in mask the bits of the rules ev can reach and reports whether
@@ -261,10 +269,11 @@ func (m *Matcher) Match(ev *event.SignIn, mask []uint64) bool {
 			if hit {
 				break
 			}
-			_ = q.Run(context.Background(), func(row []event.Value) error {
-				hit = row[0].AsLong() > 0
-				return nil
-			})
+			m.n = 0
+			// A chain that fails on this sign-in cannot tell: keep it, and
+			// let the rule's own run report the error.
+			err := q.Run(context.Background(), m.onCount)
+			hit = err != nil || m.n > 0
 		}
 		if hit {
 			mask[mr.bit/64] |= 1 << (mr.bit % 64)
@@ -275,4 +284,46 @@ func (m *Matcher) Match(ev *event.SignIn, mask []uint64) bool {
 		p.Set(nil)
 	}
 	return any
+}
+
+// reach is which rules each sign-in can reach: words uint64 per sign-in,
+// bit i for rule i of the set. A nil reach counts every sign-in for every
+// rule.
+type reach struct {
+	masks []uint64
+	words int
+}
+
+func (r reach) has(i, bit int) bool {
+	return r.masks == nil || r.masks[i*r.words+bit/64]&(1<<(bit%64)) != 0
+}
+
+// reachOf returns which rules of set each sign-in of d can reach: the masks
+// Read recorded, or, when it kept every sign-in (no Retention, as for
+// --emit-events or a rule fixture), the same computed here, so that evidence
+// means the same whichever way the data was read.
+func (d *Data) reachOf(set *RuleSet, opts HuntOptions) reach {
+	if d.masks != nil {
+		return reach{d.masks, d.words}
+	}
+	r := NewRetention(set, opts)
+	words := r.Words()
+	masks := make([]uint64, len(d.Events)*words)
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	chunk := (len(d.Events) + workers - 1) / max(workers, 1)
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(d.Events); lo += chunk {
+		hi := min(lo+chunk, len(d.Events))
+		wg.Go(func() {
+			m := r.Matcher()
+			for i := lo; i < hi; i++ {
+				m.Match(&d.Events[i], masks[i*words:(i+1)*words])
+			}
+		})
+	}
+	wg.Wait()
+	return reach{masks, words}
 }
