@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"vigil/internal/engine"
 	"vigil/internal/event"
 	"vigil/internal/input"
+	"vigil/internal/output"
 )
 
 const huntUsage = `usage: vigil hunt [flags] PATH...
@@ -44,100 +46,174 @@ func (t tableFlag) Set(v string) error {
 
 const shownProblems = 10 // problems shown per reason; the rest are counted
 
+// huntConfig is what vigil hunt is asked to do: its flags and PATHs.
+type huntConfig struct {
+	paths        []string
+	inputFormat  string
+	tables       tableFlag
+	strict       bool
+	quiet        bool
+	emit         string
+	problemsFile string
+	rulePaths    listFlag
+	noBuiltin    bool
+	output       string
+	format       string
+	workers      int
+	macroPaths   listFlag
+	lookups      lookupFlag
+	stateDir     string
+	asnDB        string
+	alertsSince  string
+	cpuProfile   string
+	memProfile   string
+
+	// Settled by validate.
+	alertFormat output.Format
+	shape       input.Shape
+}
+
+// register defines the flags of hunt on fs.
+func (c *huntConfig) register(fs *flag.FlagSet) {
+	c.tables, c.lookups = tableFlag{}, lookupFlag{}
+	fs.StringVar(&c.inputFormat, "input-format", "", "shape of JSON input files instead of detecting it: "+strings.Join(input.ShapeNames(), ", "))
+	fs.Var(c.tables, "table", "`NAME=PATH`: rows of PATH without a Type column belong to table NAME (repeatable)")
+	fs.BoolVar(&c.strict, "strict", false, "stop at the first bad record (exit 1)")
+	fs.BoolVar(&c.quiet, "quiet", false, "print nothing but errors and alerts (problems still go to --problems FILE)")
+	fs.StringVar(&c.emit, "emit-events", "", "write the canonical events as JSON lines to `FILE` (- for standard output)")
+	fs.StringVar(&c.problemsFile, "problems", "", "write every problem as JSON lines to `FILE`")
+	fs.Var(&c.rulePaths, "rules", "load rule files from `PATH` (a file or directory; repeatable), besides the built-in pack")
+	fs.BoolVar(&c.noBuiltin, "no-builtin", false, "do not run the built-in rule pack")
+	fs.StringVar(&c.output, "output", "", "write the alerts to `FILE` (- for standard output), as JSON lines unless --format says otherwise")
+	fs.StringVar(&c.format, "format", "", "write the alerts in `FORMAT`: "+strings.Join(outputFormatNames(), ", ")+" (default: jsonl to --output, a table in the summary); without --output, formats other than table go to standard output")
+	fs.IntVar(&c.workers, "workers", 0, "goroutines that decode input and run rules (default: one per core)")
+	fs.Var(&c.macroPaths, "macros", "read SPL macro definitions from `PATH` (ESCU macros/*.yml, a macros.conf, or a directory of them; repeatable), overriding the built-ins")
+	fs.Var(c.lookups, "lookup", "`NAME=PATH`: CSV file of the lookup NAME for SPL's lookup command (repeatable)")
+	fs.StringVar(&c.stateDir, "state", "", "keep the first-seen history of new_terms rules in `DIR` between hunts")
+	fs.StringVar(&c.asnDB, "asn-db", "", "look up source.as.* in the MaxMind-format ASN database `PATH` (GeoLite2-ASN, DB-IP, ip-location-db)")
+	fs.StringVar(&c.alertsSince, "alerts-since", "", "report only alerts from `TIME` on (RFC 3339 or YYYY-MM-DD); earlier data still feeds history and windows")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the hunt to `FILE` (for go tool pprof)")
+	fs.StringVar(&c.memProfile, "memprofile", "", "write a heap profile at the end of the hunt to `FILE`")
+}
+
+// validate checks the flags and PATHs against each other and settles where
+// the alerts go; its errors are usage errors.
+func (c *huntConfig) validate() error {
+	if len(c.paths) == 0 {
+		return usagef("hunt needs at least one PATH")
+	}
+	var err error
+	if c.alertFormat, err = huntAlertFormat(c.format, &c.output); err != nil {
+		return err
+	}
+	if c.emit == "-" && c.output == "-" {
+		return usagef("--emit-events - and the alerts cannot both go to standard output")
+	}
+	if c.inputFormat != "" {
+		if c.shape, err = input.ParseShape(c.inputFormat); err != nil {
+			return usageError{err.Error()}
+		}
+		if c.shape == input.ShapeLogAnalyticsCSV {
+			return usagef("--input-format log-analytics-csv is not needed: CSV files are recognised as such")
+		}
+	}
+	return nil
+}
+
 func runHunt(args []string, stdout, stderr io.Writer) error {
+	var c huntConfig
 	fs := newFlagSet("hunt", huntUsage, stdout)
-	inputFormat := fs.String("input-format", "", "shape of JSON input files instead of detecting it: "+strings.Join(input.ShapeNames(), ", "))
-	tables := tableFlag{}
-	fs.Var(tables, "table", "`NAME=PATH`: rows of PATH without a Type column belong to table NAME (repeatable)")
-	strict := fs.Bool("strict", false, "stop at the first bad record (exit 1)")
-	quiet := fs.Bool("quiet", false, "print nothing but errors and alerts (problems still go to --problems FILE)")
-	emit := fs.String("emit-events", "", "write the canonical events as JSON lines to `FILE` (- for standard output)")
-	problemsFile := fs.String("problems", "", "write every problem as JSON lines to `FILE`")
-	var rulePaths listFlag
-	fs.Var(&rulePaths, "rules", "load rule files from `PATH` (a file or directory; repeatable), besides the built-in pack")
-	noBuiltin := fs.Bool("no-builtin", false, "do not run the built-in rule pack")
-	output := fs.String("output", "", "write the alerts to `FILE` (- for standard output), as JSON lines unless --format says otherwise")
-	format := fs.String("format", "", "write the alerts in `FORMAT`: "+strings.Join(outputFormatNames(), ", ")+" (default: jsonl to --output, a table in the summary); without --output, formats other than table go to standard output")
-	workers := fs.Int("workers", 0, "goroutines that decode input and run rules (default: one per core)")
-	var macroPaths listFlag
-	fs.Var(&macroPaths, "macros", "read SPL macro definitions from `PATH` (ESCU macros/*.yml, a macros.conf, or a directory of them; repeatable), overriding the built-ins")
-	lookups := lookupFlag{}
-	fs.Var(lookups, "lookup", "`NAME=PATH`: CSV file of the lookup NAME for SPL's lookup command (repeatable)")
-	stateDir := fs.String("state", "", "keep the first-seen history of new_terms rules in `DIR` between hunts")
-	asnDB := fs.String("asn-db", "", "look up source.as.* in the MaxMind-format ASN database `PATH` (GeoLite2-ASN, DB-IP, ip-location-db)")
-	alertsSince := fs.String("alerts-since", "", "report only alerts from `TIME` on (RFC 3339 or YYYY-MM-DD); earlier data still feeds history and windows")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the hunt to `FILE` (for go tool pprof)")
-	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the hunt to `FILE`")
+	c.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		return usagef("hunt needs at least one PATH")
-	}
-	alertFormat, err := huntAlertFormat(*format, output)
-	if err != nil {
+	c.paths = fs.Args()
+	if err := c.validate(); err != nil {
 		return err
 	}
-	if *emit == "-" && *output == "-" {
-		return usagef("--emit-events - and the alerts cannot both go to standard output")
-	}
-	stopProfiles, err := startProfiles(*cpuProfile, *memProfile)
+	stopProfiles, err := startProfiles(c.cpuProfile, c.memProfile)
 	if err != nil {
 		return err
 	}
 	defer stopProfiles()
-	common, err := openCommon(*stateDir, *asnDB, *alertsSince)
+	common, err := openCommon(c.stateDir, c.asnDB, c.alertsSince)
 	if err != nil {
 		return err
 	}
 	defer common.close()
-	opts := engine.ReadOptions{Tables: tables, Strict: *strict, Workers: *workers, KeepExtra: true}
-	if *inputFormat != "" {
-		s, err := input.ParseShape(*inputFormat)
-		if err != nil {
-			return usageError{err.Error()}
-		}
-		if s == input.ShapeLogAnalyticsCSV {
-			return usagef("--input-format log-analytics-csv is not needed: CSV files are recognised as such")
-		}
-		opts.Format = s
-	}
-	files, err := input.Expand(fs.Args())
+	h, err := c.prepare(common)
 	if err != nil {
 		return err
 	}
-	ruleSet, err := engine.LoadRules(rulePaths, *noBuiltin)
+	data, err := h.read(stdout, stderr)
 	if err != nil {
 		return err
 	}
-	macros, err := engine.LoadMacros(macroPaths)
-	if err != nil {
-		return usageError{err.Error()}
+	huntStart := time.Now()
+	result := engine.HuntWith(context.Background(), data, h.rules, h.huntOpts)
+	stopProfiles() // while the hunt's data is alive, for the heap profile
+	h.huntElapsed = time.Since(huntStart)
+	return h.report(data, result, stdout, stderr)
+}
+
+// huntRun is one hunt under way: its configuration, what it opened and
+// loaded, and how long its stages took.
+type huntRun struct {
+	*huntConfig
+	common      *huntCommon
+	files       []string
+	rules       *engine.RuleSet
+	huntOpts    engine.HuntOptions
+	readOpts    engine.ReadOptions
+	readElapsed time.Duration
+	huntElapsed time.Duration
+}
+
+// prepare lists the input files and loads the rules, macros and lookups.
+func (c *huntConfig) prepare(common *huntCommon) (*huntRun, error) {
+	h := &huntRun{huntConfig: c, common: common}
+	h.readOpts = engine.ReadOptions{Tables: c.tables, Strict: c.strict, Workers: c.workers, KeepExtra: true, Format: c.shape}
+	var err error
+	if h.files, err = input.Expand(c.paths); err != nil {
+		return nil, err
 	}
-	lookupTables, err := engine.LoadLookups(lookups)
-	if err != nil {
-		return usageError{err.Error()}
+	if h.rules, err = engine.LoadRules(c.rulePaths, c.noBuiltin); err != nil {
+		return nil, err
 	}
-	for path := range tables {
-		if !contains(files, path) {
-			return usagef("--table names %s, which is not among the files read", path)
+	macros, err := engine.LoadMacros(c.macroPaths)
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	lookupTables, err := engine.LoadLookups(c.lookups)
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	for path := range c.tables {
+		if !contains(h.files, path) {
+			return nil, usagef("--table names %s, which is not among the files read", path)
 		}
 	}
-	huntOpts := engine.HuntOptions{Macros: macros, Lookups: lookupTables, Workers: *workers, CommonOptions: common.opts}
+	h.huntOpts = engine.HuntOptions{Macros: macros, Lookups: lookupTables, Workers: c.workers, CommonOptions: common.opts}
 	// Decode only what the rules and the hunt read, unless the events are
 	// written out or every member is to be checked (--strict, --problems).
-	if *emit == "" && !*strict && *problemsFile == "" {
-		opts.Fields, opts.KeepExtra = engine.Projection(ruleSet, huntOpts)
+	if c.emit == "" && !c.strict && c.problemsFile == "" {
+		h.readOpts.Fields, h.readOpts.KeepExtra = engine.Projection(h.rules, h.huntOpts)
 	}
 	// Keep only the sign-ins some rule can reach, unless all are written out.
-	if *emit == "" {
-		opts.Retain = engine.NewRetention(ruleSet, huntOpts)
+	if c.emit == "" {
+		h.readOpts.Retain = engine.NewRetention(h.rules, h.huntOpts)
 	}
+	return h, nil
+}
 
+// read reads the input files, reporting problems as they are met, and
+// writes the events when --emit-events asks for them.
+func (h *huntRun) read(stdout, stderr io.Writer) (*engine.Data, error) {
 	var pw *jsonLines
-	if *problemsFile != "" {
-		if pw, err = createJSONLines(*problemsFile, stdout); err != nil {
-			return err
+	if h.problemsFile != "" {
+		var err error
+		if pw, err = createJSONLines(h.problemsFile, stdout); err != nil {
+			return nil, err
 		}
 	}
 	shown := map[string]int{}
@@ -145,7 +221,7 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 		if pw != nil {
 			pw.write(problemJSON(p))
 		}
-		if *quiet {
+		if h.quiet {
 			return
 		}
 		shown[p.Reason]++
@@ -157,57 +233,59 @@ func runHunt(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	// A progress line on a terminal, for inputs that take a while.
+	opts := h.readOpts
 	stopProgress := func() {}
-	if total := inputSize(files); !*quiet && isTerminal(stderr) && (total < 0 || total >= progressMin) {
+	if total := inputSize(h.files); !h.quiet && isTerminal(stderr) && (total < 0 || total >= progressMin) {
 		opts.Progress = &engine.Progress{}
 		stopProgress = startProgress(stderr, total, opts.Progress)
 	}
 	start := time.Now()
-	data, readErr := engine.Read(files, opts, report)
-	elapsed := time.Since(start)
+	data, readErr := engine.Read(h.files, opts, report)
+	h.readElapsed = time.Since(start)
 	stopProgress()
 	if pw != nil {
 		if err := pw.close(); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if readErr != nil {
-		return readErr
+		return nil, readErr
 	}
-	if *emit != "" {
-		if err := emitEvents(*emit, data.Events, stdout); err != nil {
-			return err
+	if h.emit != "" {
+		if err := emitEvents(h.emit, data.Events, stdout); err != nil {
+			return nil, err
 		}
 	}
-	huntStart := time.Now()
-	hunt := engine.HuntWith(context.Background(), data, ruleSet, huntOpts)
-	stopProfiles() // while the hunt's data is alive, for the heap profile
-	huntElapsed := time.Since(huntStart)
-	if err := common.finish(hunt, stderr); err != nil {
+	return data, nil
+}
+
+// report commits the state, writes the alerts and prints the summary.
+func (h *huntRun) report(data *engine.Data, result *engine.HuntResult, stdout, stderr io.Writer) error {
+	if err := h.common.finish(result, stderr); err != nil {
 		return err
 	}
-	if *output != "" {
-		if err := writeAlerts(*output, alertFormat, hunt.Alerts, stdout); err != nil {
+	if h.output != "" {
+		if err := writeAlerts(h.output, h.alertFormat, result.Alerts, stdout); err != nil {
 			return err
 		}
 	}
 	out := stdout
-	if *emit == "-" || *output == "-" {
+	if h.emit == "-" || h.output == "-" {
 		out = stderr
 	}
-	if *quiet {
-		printRuleErrors(stderr, hunt)
-		printAlertTable(out, hunt.Alerts)
+	if h.quiet {
+		printRuleErrors(stderr, result)
+		printAlertTable(out, result.Alerts)
 	} else {
-		printSummary(out, data, elapsed)
-		printRules(out, stderr, hunt, huntElapsed)
-		common.printASN(out, hunt)
+		printSummary(out, data, h.readElapsed)
+		printRules(out, stderr, result, h.huntElapsed)
+		h.common.printASN(out, result)
 	}
-	if data.Problems > 0 && pw == nil && !*quiet {
+	if data.Problems > 0 && h.problemsFile == "" && !h.quiet {
 		fmt.Fprintf(stderr, "vigil: hint: --problems FILE lists every problem; --strict stops at the first\n")
 	}
 	if data.SignIns() == 0 && sumRows(data) == 0 {
-		return fmt.Errorf("no sign-ins or table rows could be read from %d file(s)", len(files))
+		return fmt.Errorf("no sign-ins or table rows could be read from %d file(s)", len(h.files))
 	}
 	return nil
 }
