@@ -1,8 +1,8 @@
 package engine
 
 import (
-	"cmp"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -160,18 +160,21 @@ func (h *hunt) elastic(r *rule.Rule, warnings *[]string) ([]*alert.Alert, diag.L
 	opts := schedule.ElasticOptions{AlertsSince: h.opts.AlertsSince, Entities: elasticEntities}
 	if h.opts.State != nil && e.Type == rule.ElasticNewTerms {
 		h.stateMu.Lock()
-		opts.State = h.opts.State.Rule(r.ID)
+		tab, restarted := h.opts.State.Rule(r.ID, schedule.HistoryGap(r))
 		h.stateMu.Unlock()
+		opts.State = tab
+		if restarted {
+			*warnings = append(*warnings, "the state kept this rule's history for a longer history window than it has now, which cannot answer it exactly: its first-seen history starts anew")
+		}
 	}
 	res, err := schedule.Elastic(r, in, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	if opts.State != nil && len(in.Docs) > 0 {
-		last := slices.MaxFunc(in.Docs, func(a, b schedule.ElasticDoc) int { return cmp.Compare(a.Time, b.Time) }).Time
-		opts.State.Prune(last - int64(e.HistoryWindow))
-	}
 	*warnings = append(*warnings, res.Warnings...)
+	if res.AlreadyRaised > 0 {
+		*warnings = append(*warnings, fmt.Sprintf("%d alert(s) raised by an earlier hunt sharing this state, from documents this hunt does not hold, are not raised again", res.AlreadyRaised))
+	}
 	return res.Alerts, nil, nil
 }
 

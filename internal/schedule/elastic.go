@@ -25,8 +25,9 @@ import (
 //
 // The query is evaluated once per hunt, not once per run: the schedule
 // takes the matching documents and replays the runs over them, in time
-// order, keeping per term tuple the times it was first and last seen
-// (state.Table) instead of searching the history again at every run.
+// order, keeping per term tuple its latest occurrence (and, across hunts,
+// its occurrences in a state.Table) instead of searching the history again
+// at every run.
 
 // ElasticDoc is one document that matches an Elastic rule's query.
 type ElasticDoc struct {
@@ -61,9 +62,10 @@ type EntityField struct {
 
 // ElasticOptions tune an Elastic backtest.
 type ElasticOptions struct {
-	// State holds the rule's first- and last-seen times of term tuples
-	// (new_terms rules): what earlier hunts saw, and on return what this
-	// one added. Nil means an empty, in-memory history.
+	// State holds the occurrences of the rule's term tuples (new_terms
+	// rules) that earlier hunts saw, at the resolution HistoryGap; on
+	// return it holds this hunt's too, pruned to HistoryRetention. Nil
+	// means an empty, in-memory history.
 	State state.Table
 	// AlertsSince, when set, drops the alerts of runs before it; earlier
 	// documents still count as history and in windows.
@@ -78,8 +80,13 @@ type ElasticResult struct {
 	// Runs is the number of scheduled runs whose window held a document.
 	Runs int
 	// Warnings are the runs that reached max_signals and left alerts out,
-	// as Elastic reports them on the rule.
+	// as Elastic reports them on the rule, and history the state no longer
+	// holds.
 	Warnings []string
+	// AlreadyRaised counts the alerts of new_terms runs whose source
+	// document an earlier hunt sharing the state held, not this one: that
+	// hunt raised them, and they are not raised again.
+	AlreadyRaised int
 }
 
 // ElasticRun is one scheduled run of an Elastic rule: it sees the
@@ -377,15 +384,38 @@ func (s *elasticSched) fieldIndexes(names []string) ([]int, error) {
 	return idx, nil
 }
 
+// HistoryRetention is how long a state table keeps a new_terms rule's
+// occurrences beyond its history window, counted back from the newest one:
+// hunting data older than that (an earlier week after a later one) still
+// sees the history an earlier hunt recorded, up to 90 days back.
+const HistoryRetention = 90 * 24 * time.Hour
+
+// HistoryGap returns the resolution a state table needs for the new_terms
+// rule r (state.Table): a run asks whether a term occurred in [to-history,
+// to-lookback], a stretch of history − lookback.
+func HistoryGap(r *rule.Rule) int64 {
+	return max(int64(r.Elastic.HistoryWindow-r.Elastic.From), 0)
+}
+
 // newTerms runs a new_terms rule (SEMANTICS.md §C.1). A run [from, to]
 // alerts on each tuple of its window with no occurrence in [to-history,
-// from]: its first time in [to-history, to] is after from. The documents
-// are absorbed into the table in time order as the runs advance, so when
-// a run is decided the table's last-seen time of a tuple is its latest
-// occurrence up to from. The alert's source document is the tuple's
-// earliest document in the window; its id hashes that document, the rule
-// and the tuple, so a later run that still finds the tuple new (its first
-// document inside both windows) raises the same id.
+// from]: its first time in [to-history, to] is after from. The alert's
+// source document is the tuple's earliest document in the window; its id
+// hashes that document, the rule and the tuple, so a later run that still
+// finds the tuple new (its first document inside both windows) raises the
+// same id.
+//
+// History is this hunt's documents and the occurrences that the state
+// (opts.State) holds from earlier hunts, however their data relates in
+// time: the state answers exactly whether a tuple occurred in a stretch
+// (state.Table). A tuple whose earliest occurrence in the window is one of
+// an earlier hunt's is not alerted again: that hunt saw it first, and
+// raised its alert if it was new (ElasticResult.AlreadyRaised counts
+// them). So hunting the parts of some data one after another with one
+// state raises the alerts of one hunt over all of it, each by the hunt
+// that holds its source document, and hunting the same data again raises
+// the same alerts with the same ids. This hunt's occurrences are added to
+// the state at the end.
 func (s *elasticSched) newTerms() error {
 	e := s.r.Elastic
 	idx, err := s.fieldIndexes(e.NewTerms)
@@ -394,7 +424,7 @@ func (s *elasticSched) newTerms() error {
 	}
 	tab := s.opts.State
 	if tab == nil {
-		tab = state.NewMem().Rule(s.r.ID)
+		tab, _ = state.NewMem().Rule(s.r.ID, HistoryGap(s.r))
 	}
 	// The tuples of s.docs[p] are flat[starts[p]:starts[p+1]].
 	flat := make([]tuple, 0, len(s.docs))
@@ -408,13 +438,26 @@ func (s *elasticSched) newTerms() error {
 		pos int // position in s.docs of the tuple's first document in the window
 		t   *tuple
 	}
+	// latest holds this hunt's latest occurrence of each tuple up to the
+	// current run's from: documents are absorbed in time order.
+	latest := map[string]int64{}
+	type earlier struct {
+		key   string
+		first int64
+	}
+	already := map[earlier]bool{}
 	seen := map[string]bool{}
 	var fresh []candidate
 	absorbed := 0
-	for _, run := range s.runs() {
+	runs := s.runs()
+	if h := tab.Horizon(); h != 0 && runs[0].To-int64(e.HistoryWindow) < h {
+		s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("the state keeps this rule's history from %s on: runs before %s may call terms new that an earlier hunt saw before then",
+			fmtTime(h), fmtTime(h+int64(e.HistoryWindow))))
+	}
+	for _, run := range runs {
 		for absorbed < len(s.docs) && s.times[absorbed] <= run.From {
 			for _, t := range docTuples(absorbed) {
-				tab.Observe(t.key, s.times[absorbed])
+				latest[t.key] = s.times[absorbed]
 			}
 			absorbed++
 		}
@@ -434,9 +477,19 @@ func (s *elasticSched) newTerms() error {
 					continue
 				}
 				seen[t.key] = true
-				if isNew(tab, t.key, hstart, run.From) {
-					fresh = append(fresh, candidate{pos: p, t: t})
+				if l, ok := latest[t.key]; ok && l >= hstart {
+					continue // in this hunt's history
 				}
+				if tab.Seen(t.key, hstart, run.From) {
+					continue // in an earlier hunt's history
+				}
+				// New. No span of the tuple meets [hstart, from], so First
+				// is its earliest occurrence in the state after from.
+				if first, ok := tab.First(t.key, hstart); ok && first < s.times[p] {
+					already[earlier{t.key, first}] = true
+					continue
+				}
+				fresh = append(fresh, candidate{pos: p, t: t})
 			}
 		}
 		if len(fresh) == 0 {
@@ -460,34 +513,19 @@ func (s *elasticSched) newTerms() error {
 			s.report(run, a)
 		}
 	}
-	for ; absorbed < len(s.docs); absorbed++ {
-		for _, t := range docTuples(absorbed) {
-			tab.Observe(t.key, s.times[absorbed])
+	s.res.AlreadyRaised = len(already)
+	for p := range s.docs {
+		for _, t := range docTuples(p) {
+			tab.Add(t.key, s.times[p])
 		}
+	}
+	if newest, ok := tab.Newest(); ok {
+		tab.Prune(newest - int64(e.HistoryWindow) - int64(HistoryRetention))
 	}
 	return nil
 }
 
-// isNew reports whether a tuple has no known occurrence in [hstart, from].
-// The table knows two occurrences of each tuple: its first and its last.
-// Within one hunt the last one absorbed is the latest up to from; a table
-// carried over from a hunt over later data may know only later
-// occurrences, and then its first one up to from (if any) stands for the
-// latest.
-func isNew(tab state.Table, key string, hstart, from int64) bool {
-	seen, ok := tab.Get(key)
-	if !ok {
-		return true
-	}
-	latest := seen.Last
-	if latest > from {
-		latest = seen.First
-		if latest > from {
-			return true
-		}
-	}
-	return latest < hstart
-}
+func fmtTime(ns int64) string { return time.Unix(0, ns).UTC().Format(time.RFC3339) }
 
 func compareTuples(a, b []event.Value) int {
 	for i := range a {

@@ -195,8 +195,9 @@ func TestNewTermsState(t *testing.T) {
 	day := 24 * time.Hour
 	store := state.NewMem()
 	r := newTermsRule(upnField, appField)
+	tab, _ := store.Rule(r.ID, HistoryGap(r))
 	week1 := []ElasticDoc{doc("w1a", at(0), "alice", "app1"), doc("w1b", at(day), "bob", "app1")}
-	res, _ := Elastic(r, withIDs(week1), ElasticOptions{State: store.Rule(r.ID)})
+	res, _ := Elastic(r, withIDs(week1), ElasticOptions{State: tab})
 	if len(res.Alerts) != 2 {
 		t.Fatalf("week 1: %d alerts, want 2", len(res.Alerts))
 	}
@@ -205,7 +206,7 @@ func TestNewTermsState(t *testing.T) {
 		doc("w2b", at(7*day+time.Hour), "bob", "app2"), // new
 		doc("w2c", at(16*day), "bob", "app1"),          // last seen 15 days before: new again
 	}
-	res, _ = Elastic(r, withIDs(week2), ElasticOptions{State: store.Rule(r.ID)})
+	res, _ = Elastic(r, withIDs(week2), ElasticOptions{State: tab})
 	want := []summary{{"169h0m0s", "w2b", `["bob","app2"]`}, {"384h0m0s", "w2c", `["bob","app1"]`}}
 	if diff := cmp.Diff(want, summarise(t, res)); diff != "" {
 		t.Errorf("week 2 (-want +got):\n%s", diff)
@@ -214,6 +215,174 @@ func TestNewTermsState(t *testing.T) {
 	if diff := cmp.Diff(want[1:], summarise(t, res)); diff != "" {
 		t.Errorf("alerts since day 10 (-want +got):\n%s", diff)
 	}
+}
+
+// TestNewTermsStateReuse: the cases a first-and-last-seen history got
+// wrong. Hunting data the state already holds raises the same alerts, with
+// the same ids; an earlier week hunted after a later one raises what it
+// would have raised first; a run straddling two hunts' data is alerted by
+// the hunt that holds the tuple's first document only.
+func TestNewTermsStateReuse(t *testing.T) {
+	day := 24 * time.Hour
+	r := newTermsRule(upnField, appField)
+	r.Elastic.HistoryWindow = 7 * day
+	// alice+app1 every 6 hours for two weeks: new once, at the start.
+	var week1, week2 []ElasticDoc
+	for h := 0; h < 14*24; h += 6 {
+		d := doc(fmt.Sprint("a", h), at(time.Duration(h)*time.Hour+time.Minute), "alice", "app1")
+		if h < 7*24 {
+			week1 = append(week1, d)
+		} else {
+			week2 = append(week2, d)
+		}
+	}
+	week1 = append(week1, doc("b1", at(2*day+time.Minute), "bob", "app1"))
+	week2 = append(week2, doc("b2", at(12*day+time.Minute), "bob", "app1")) // 10 days after: new again
+	hunt := func(tab state.Table, docs []ElasticDoc) (*ElasticResult, []summary) {
+		t.Helper()
+		res, err := Elastic(r, withIDs(slices.Clone(docs)), ElasticOptions{State: tab})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, summarise(t, res)
+	}
+	want1 := []summary{{"5m0s", "a0", `["alice","app1"]`}, {"48h5m0s", "b1", `["bob","app1"]`}}
+	want2 := []summary{{"288h5m0s", "b2", `["bob","app1"]`}}
+
+	t.Run("same week twice", func(t *testing.T) {
+		tab, _ := state.NewMem().Rule(r.ID, HistoryGap(r))
+		first, got := hunt(tab, week1)
+		if diff := cmp.Diff(want1, got); diff != "" {
+			t.Fatalf("first hunt (-want +got):\n%s", diff)
+		}
+		again, got := hunt(tab, week1)
+		if diff := cmp.Diff(want1, got); diff != "" {
+			t.Errorf("second hunt of the same week (-want +got):\n%s", diff)
+		}
+		for i := range again.Alerts {
+			if again.Alerts[i].ID != first.Alerts[i].ID {
+				t.Errorf("alert %d: id %s, the first hunt raised %s", i, again.Alerts[i].ID, first.Alerts[i].ID)
+			}
+		}
+	})
+	t.Run("week 1 after week 2", func(t *testing.T) {
+		tab, _ := state.NewMem().Rule(r.ID, HistoryGap(r))
+		_, got := hunt(tab, week2)
+		// Alone, week 2 knows nothing of week 1.
+		if diff := cmp.Diff([]summary{{"168h5m0s", "a168", `["alice","app1"]`}, {"288h5m0s", "b2", `["bob","app1"]`}}, got); diff != "" {
+			t.Errorf("week 2 first (-want +got):\n%s", diff)
+		}
+		if _, got = hunt(tab, week1); !cmp.Equal(want1, got) {
+			t.Errorf("week 1 after week 2 (-want +got):\n%s", cmp.Diff(want1, got))
+		}
+	})
+	t.Run("weeks in order", func(t *testing.T) {
+		tab, _ := state.NewMem().Rule(r.ID, HistoryGap(r))
+		hunt(tab, week1)
+		if _, got := hunt(tab, week2); !cmp.Equal(want2, got) {
+			t.Errorf("week 2 after week 1 (-want +got):\n%s", cmp.Diff(want2, got))
+		}
+		if _, got := hunt(tab, week2); !cmp.Equal(want2, got) {
+			t.Errorf("week 2 again (-want +got):\n%s", cmp.Diff(want2, got))
+		}
+	})
+	t.Run("straddling run", func(t *testing.T) {
+		// carol+app2 at 12:02 (day 0) and 12:06: the run at 12:10 sees
+		// both, the first hunt holds the earlier document and alerts at
+		// 12:05; the second hunt must not alert on its 12:06 document.
+		tab, _ := state.NewMem().Rule(r.ID, HistoryGap(r))
+		_, got := hunt(tab, []ElasticDoc{doc("c1", at(2*time.Minute), "carol", "app2")})
+		if diff := cmp.Diff([]summary{{"5m0s", "c1", `["carol","app2"]`}}, got); diff != "" {
+			t.Errorf("first part (-want +got):\n%s", diff)
+		}
+		res, got := hunt(tab, []ElasticDoc{doc("c2", at(6*time.Minute), "carol", "app2")})
+		if len(got) != 0 || res.AlreadyRaised != 1 {
+			t.Errorf("second part: alerts %v, already raised %d; want none and 1", got, res.AlreadyRaised)
+		}
+	})
+}
+
+// TestNewTermsStateParts is the property that makes a state safe to reuse:
+// however some data is cut into parts, and in whatever order the parts are
+// hunted with one state, each hunt raises exactly the alerts that one hunt
+// over all the parts hunted so far raises from that part's documents; so
+// parts hunted in time order add up to the hunt over all of them.
+func TestNewTermsStateParts(t *testing.T) {
+	users := []string{"alice", "Alice", "bob", "carol", "dave", "", "alice|bob"}
+	apps := []string{"app1", "app2", "APP1", "app3", "", "app1|app2|app1"}
+	for seed := range 150 {
+		rng := rand.New(rand.NewPCG(uint64(seed), 11))
+		r := newTermsRule(upnField, appField)
+		r.Elastic.HistoryWindow = time.Duration(10+rng.IntN(60)) * time.Minute
+		r.Elastic.MaxSignals = 1000
+		var docs []ElasticDoc
+		for i := range 20 + rng.IntN(200) {
+			// Distinct times: which of two documents at the same instant in
+			// two parts is "first" is the one thing the state cannot know.
+			tm := at(time.Duration(rng.IntN(300))*time.Minute) + int64(i)
+			if rng.IntN(4) == 0 {
+				tm += int64(rng.IntN(60)) * int64(time.Second)
+			}
+			docs = append(docs, doc(fmt.Sprint("d", i), tm, users[rng.IntN(len(users))], apps[rng.IntN(len(apps))]))
+		}
+		nparts := 2 + rng.IntN(3)
+		parts := make([][]ElasticDoc, nparts)
+		byTime := seed%2 == 0 // cut at times, or deal documents at random
+		slices.SortFunc(docs, func(a, b ElasticDoc) int { return int(a.Time - b.Time) })
+		for i, d := range docs {
+			p := rng.IntN(nparts)
+			if byTime {
+				p = i * nparts / len(docs)
+			}
+			parts[p] = append(parts[p], d)
+		}
+		order := rng.Perm(nparts)
+		order = append(order, order[rng.IntN(nparts)]) // and one part again
+		tab, _ := state.NewMem().Rule(r.ID, HistoryGap(r))
+		var sofar []ElasticDoc
+		hunted := map[int]bool{}
+		for step, p := range order {
+			if !hunted[p] {
+				hunted[p] = true
+				sofar = append(sofar, parts[p]...)
+			}
+			if len(parts[p]) == 0 {
+				continue
+			}
+			mine := map[string]bool{}
+			for _, d := range parts[p] {
+				mine[d.ID] = true
+			}
+			var want []string
+			for _, a := range naiveNewTerms(r, withIDs(slices.Clone(sofar))) {
+				if mine[sourceID(a)] {
+					want = append(want, a.Time.Format("15:04")+" "+a.ID+" "+sourceID(a))
+				}
+			}
+			res, err := Elastic(r, withIDs(slices.Clone(parts[p])), ElasticOptions{State: tab})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, a := range res.Alerts {
+				got = append(got, a.Time.Format("15:04")+" "+a.ID+" "+sourceID(a))
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("seed %d (by time %v), step %d: part %d of %d after %v (-all so far, its documents +this hunt):\n%s",
+					seed, byTime, step, p, nparts, order[:step], diff)
+			}
+		}
+	}
+}
+
+// sourceID returns the _id of an alert's source document.
+func sourceID(a *alert.Alert) string {
+	for _, f := range a.Rows[0] {
+		if f.Name == "_id" {
+			return f.Value.Str()
+		}
+	}
+	return ""
 }
 
 // naiveNewTerms is the new_terms algorithm as Elastic runs it, run by run
