@@ -1,5 +1,11 @@
 package event
 
+import (
+	"bytes"
+
+	"vigil/internal/poison"
+)
+
 // Slab holds the value storage of many events. Each event decodes into one
 // reusable scratch buffer (Start), then Pack moves its values into
 // exact-size storage carved from large blocks: a batch of events costs a few
@@ -40,6 +46,7 @@ func (s *Slab) Pack(e *SignIn) {
 	dst := s.block[:n:n]
 	copy(dst, e.vals)
 	s.block = s.block[n:]
+	poisonSlots(e.vals)
 	e.vals = dst
 }
 
@@ -49,5 +56,19 @@ func (s *Slab) Discard(e *SignIn) {
 	if cap(e.vals) > cap(s.scratch) {
 		s.scratch = e.vals[:0]
 	}
+	poisonSlots(e.vals)
 	e.vals = nil
+}
+
+// poisonedSlot is what the scratch storage holds once given back, in builds
+// with the vigil_poison tag (see package poison).
+var poisonedSlot = slot{s: string(bytes.Repeat([]byte{poison.Byte}, 16)), n: -0x0badc0de}
+
+// poisonSlots overwrites scratch storage given back for the next event.
+func poisonSlots(vals []slot) {
+	if poison.On {
+		for i := range vals {
+			vals[i] = poisonedSlot
+		}
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"vigil/internal/poison"
 )
 
 // Kind is the kind of the next JSON value.
@@ -450,6 +452,7 @@ func (d *Decoder) str(scratch *[]byte) ([]byte, bool) {
 		d.pos++
 		return d.buf[content : d.pos-1], true
 	}
+	poison.Bytes(*scratch) // the string unescaped here before is given up
 	out := append((*scratch)[:0], d.buf[content:d.pos]...)
 	for {
 		if d.pos >= len(d.buf) {

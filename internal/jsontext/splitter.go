@@ -7,6 +7,8 @@ import (
 	"io"
 	"iter"
 	"strconv"
+
+	"vigil/internal/poison"
 )
 
 // Record is one record cut out of a stream by a Splitter.
@@ -131,6 +133,7 @@ func (s *Splitter) fill() bool {
 	if s.end == len(s.buf) {
 		nb := make([]byte, 2*len(s.buf))
 		copy(nb, s.buf[:s.end])
+		poison.Bytes(s.buf) // records handed out from it are no longer valid
 		s.buf = nb
 	}
 	for {
@@ -153,6 +156,7 @@ func (s *Splitter) fill() bool {
 func (s *Splitter) discard(n int) {
 	s.countLines(s.base + int64(n))
 	m := copy(s.buf, s.buf[n:s.end])
+	poison.Bytes(s.buf[m:s.end])
 	s.base += int64(n)
 	s.end = m
 	s.pos -= n

@@ -3,6 +3,8 @@ package normalize
 import (
 	"hash/maphash"
 	"unsafe"
+
+	"vigil/internal/poison"
 )
 
 // arena hands out strings copied into large append-only blocks, so that the
@@ -76,8 +78,13 @@ func (a *arena) Mark() {
 
 // Rewind takes back the strings handed out since Mark, whose record is not
 // kept: the next record's strings reuse their bytes. Nothing may hold them
-// any more. When a new block was started since Mark they are left as they
-// are.
+// any more, and that includes map keys: m[s]++ or m[s] = v on a map that
+// already holds a key equal to s stores s in place of that key (Go updates
+// string keys on assignment), so a map counting by a dropped record's
+// string keeps it even when the key was first inserted as a copy. When a
+// new block was started since Mark the strings are left as they are. In
+// vigil_poison builds the bytes taken back are overwritten (package
+// poison).
 func (a *arena) Rewind() {
 	if a.mark < 0 || a.mark > len(a.block) {
 		return
@@ -85,6 +92,7 @@ func (a *arena) Rewind() {
 	for _, i := range a.written {
 		a.cache[i] = ""
 	}
+	poison.Bytes(a.block[a.mark:])
 	a.block = a.block[:a.mark]
 	a.written = a.written[:0]
 }

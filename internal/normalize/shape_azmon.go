@@ -124,7 +124,7 @@ func (n *Normalizer) rowOf(data []byte, table string, row *event.Row) error {
 		if raw == nil {
 			break
 		}
-		n.buf = compact(n.buf[:0], raw)
+		n.buf = compact(n.reuseBuf(), raw)
 		row.Cells = append(row.Cells, event.Cell{Name: key, Raw: n.arena.str(n.buf)})
 	}
 	row.Cells = slices.Clip(row.Cells)

@@ -277,7 +277,7 @@ func setECSSource(n *Normalizer, d *jsontext.Decoder, ev *event.SignIn) {
 	if raw == nil {
 		return
 	}
-	n.buf = compact(n.buf[:0], raw)
+	n.buf = compact(n.reuseBuf(), raw)
 	n.keepRaw(ev, "source", string(n.buf))
 	if !n.Fields.Has(event.FIPAddress) || ev.Has(event.FIPAddress) {
 		return
@@ -395,7 +395,7 @@ func (n *Normalizer) ecsRow(data []byte, table string, row *event.Row) error {
 			if raw == nil {
 				return
 			}
-			n.buf = compact(n.buf[:0], raw)
+			n.buf = compact(n.reuseBuf(), raw)
 			row.Cells = append(row.Cells, event.Cell{Name: key, Raw: n.arena.str(n.buf)})
 		}
 	}

@@ -278,7 +278,7 @@ func (n *Normalizer) LogAnalyticsCSV(header, cells []string, table string, ev *e
 		row.Table = typ
 		row.Cells = row.Cells[:0]
 		for i, h := range header {
-			q = appendQuoted(q[:0], cells[i])
+			q = appendQuoted(reuse(q), cells[i])
 			row.Cells = append(row.Cells, event.Cell{Name: csvColumn(h), Raw: n.arena.str(q)})
 		}
 		return true, nil
@@ -290,7 +290,7 @@ func (n *Normalizer) LogAnalyticsCSV(header, cells []string, table string, ev *e
 		}
 		// Each cell goes through the JSON path as a string value, which
 		// the lenient columns read as text.
-		q = appendQuoted(q[:0], cells[i])
+		q = appendQuoted(reuse(q), cells[i])
 		before := len(n.problems)
 		n.dec.Reset(q)
 		n.member(&n.dec, laTree, ev, []byte(name))

@@ -9,6 +9,7 @@ import (
 
 	"vigil/internal/event"
 	"vigil/internal/jsontext"
+	"vigil/internal/poison"
 )
 
 // node maps one member of a shape's JSON object: a leaf that fills a
@@ -125,6 +126,17 @@ func (n *Normalizer) Rewind() { n.arena.Rewind() }
 // reused by the next call.
 func (n *Normalizer) Problems() []Problem { return n.problems }
 
+// reuseBuf returns n.buf emptied for reuse: what was built in it before was
+// copied out (into the arena, or by string conversion), and nothing may
+// still point into it.
+func (n *Normalizer) reuseBuf() []byte { return reuse(n.buf) }
+
+// reuse empties b for reuse (see reuseBuf).
+func reuse(b []byte) []byte {
+	poison.Bytes(b)
+	return b[:0]
+}
+
 func (n *Normalizer) begin(data []byte) *jsontext.Decoder {
 	n.dec.Reset(data)
 	n.path = n.path[:0]
@@ -237,7 +249,7 @@ func (n *Normalizer) extra(d *jsontext.Decoder, ev *event.SignIn, key string) {
 	if raw == nil {
 		return
 	}
-	n.buf = compact(n.buf[:0], raw)
+	n.buf = compact(n.reuseBuf(), raw)
 	n.keepRaw(ev, key, string(n.buf))
 }
 
@@ -287,7 +299,7 @@ func (n *Normalizer) leaf(d *jsontext.Decoder, k *node, ev *event.SignIn) {
 		return
 	case (kind == jsontext.Array || kind == jsontext.Object) && typ == event.FJSON:
 		if raw := d.Raw(); raw != nil {
-			n.buf = compact(n.buf[:0], raw)
+			n.buf = compact(n.reuseBuf(), raw)
 			ev.SetStr(f, n.arena.str(n.buf))
 		}
 		return
@@ -314,7 +326,7 @@ func (n *Normalizer) leaf(d *jsontext.Decoder, k *node, ev *event.SignIn) {
 		return
 	}
 	n.problem(off, k.name, "want %s, got %s", want(typ), describe(raw))
-	n.keepRaw(ev, k.name, string(compact(n.buf[:0], raw)))
+	n.keepRaw(ev, k.name, string(compact(n.reuseBuf(), raw)))
 }
 
 // text decodes a value written as text (lenient members and CSV cells).
@@ -354,7 +366,7 @@ func (n *Normalizer) text(off int, k *node, ev *event.SignIn, s []byte) {
 		n.valid.Reset(s)
 		raw := n.valid.Raw()
 		if n.valid.End() == nil && raw != nil && (raw[0] == '[' || raw[0] == '{') {
-			n.buf = compact(n.buf[:0], raw)
+			n.buf = compact(n.reuseBuf(), raw)
 			ev.SetStr(f, n.arena.str(n.buf))
 			return
 		}
