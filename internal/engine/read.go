@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"runtime"
 	"sort"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"vigil/internal/input"
 	"vigil/internal/jsontext"
 	"vigil/internal/normalize"
+	"vigil/internal/poison"
 	"vigil/internal/schema"
 )
 
@@ -401,7 +401,8 @@ type batch struct {
 	masks    []uint64 // with Retain: words per kept event
 	spans    spans    // with Retain: of every sign-in decoded
 	dropped  int      // with Retain: sign-ins not kept
-	cats     map[string]int
+	cats     []catCount
+	undoCats []catCount // the counts at batchState, reused line to line
 	rows     []event.Row
 	problems []Problem
 	shift    int // records numbered in unsplit lines (see pipeline.renumber)
@@ -511,8 +512,8 @@ func (p *pipeline) collect() {
 		if r.opts.Progress != nil {
 			r.opts.Progress.events.Add(int64(len(b.events) + b.dropped))
 		}
-		for c, n := range b.cats {
-			r.data.Categories[c] += n
+		for _, c := range b.cats {
+			r.data.Categories[c.name] += c.n
 		}
 		for i := range b.rows {
 			t := b.rows[i].Table
@@ -707,16 +708,27 @@ func (p *pipeline) worker() {
 	}
 }
 
+// A catCount is the number of sign-ins of one category in a batch.
+type catCount struct {
+	name string // a copy: the event's strings may be taken back (Rewind)
+	n    int
+}
+
 // count counts a decoded sign-in by category.
+//
+// The counts are a list, not a map: b.cats[c]++ on a map stores c as the
+// key again even when an equal key is there (Go updates a string key on
+// assignment), so the map would keep the dropped sign-in's string, whose
+// bytes the next record reuses, however carefully the first key was cloned.
 func (b *batch) count(ev *event.SignIn) {
-	if b.cats == nil {
-		b.cats = map[string]int{}
-	}
 	c, _ := ev.Str(event.FCategory)
-	if _, ok := b.cats[c]; !ok {
-		c = strings.Clone(c) // the event's strings may be taken back (Rewind)
+	for i := range b.cats {
+		if b.cats[i].name == c {
+			b.cats[i].n++
+			return
+		}
 	}
-	b.cats[c]++
+	b.cats = append(b.cats, catCount{strings.Clone(c), 1})
 }
 
 // keep runs the retention on ev, decoded into b: it counts ev in the spans
@@ -840,21 +852,23 @@ func skipSpace(data []byte, i int) int {
 	return i
 }
 
-// batchState is what decoding a line adds to a batch, to undo it.
+// batchState is what decoding a line adds to a batch, to undo it. The
+// counts by category it had are kept in batch.undoCats.
 type batchState struct {
 	events, rows, problems, masks, dropped int
-	cats                                   map[string]int
 }
 
 func (b *batch) snapshot() batchState {
-	return batchState{len(b.events), len(b.rows), len(b.problems), len(b.masks), b.dropped, maps.Clone(b.cats)}
+	b.undoCats = append(b.undoCats[:0], b.cats...)
+	return batchState{len(b.events), len(b.rows), len(b.problems), len(b.masks), b.dropped}
 }
 
 // restore undoes what was decoded since s. The spans stay: the records
 // decoded again give the same times.
 func (b *batch) restore(s batchState) {
 	b.events, b.rows, b.problems, b.masks = b.events[:s.events], b.rows[:s.rows], b.problems[:s.problems], b.masks[:s.masks]
-	b.dropped, b.cats = s.dropped, s.cats
+	b.dropped = s.dropped
+	b.cats = append(b.cats[:0], b.undoCats...)
 }
 
 // decodeRec normalizes the record rc of b (i: its CSV row). With end set,
@@ -904,6 +918,9 @@ func (p *pipeline) decodeRec(n *normalize.Normalizer, slab *event.Slab, m *Match
 		b.events = b.events[:len(b.events)-1]
 		slab.Discard(ev)
 		n.Rewind()
+		if poison.On {
+			*ev = event.SignIn{Origin: event.Origin{File: poisoned, Line: -1, Record: -1, Offset: -1}}
+		}
 	} else {
 		slab.Pack(ev)
 	}
@@ -933,12 +950,17 @@ func (p *pipeline) decodeRec(n *normalize.Normalizer, slab *event.Slab, m *Match
 	return true
 }
 
+// poisoned is the origin file of a dropped sign-in's place in a batch in
+// builds with the vigil_poison tag: a pointer kept to it shows this.
+var poisoned = string(bytes.Repeat([]byte{poison.Byte}, 16))
+
 // Batch buffers are reused: decoding copies what it keeps out of them.
 var bufPool = sync.Pool{New: func() any { return make([]byte, 0, batchBytes+batchBytes/4) }}
 
 func getBuf() []byte { return bufPool.Get().([]byte)[:0] }
 
 func putBuf(b []byte) {
+	poison.Bytes(b)
 	if cap(b) <= 4*batchBytes { // a batch that held a huge record is let go
 		bufPool.Put(b[:0])
 	}
