@@ -31,29 +31,94 @@ func (in *Info) Skipped(n Node) bool { return in.skipped[n] }
 // infers the schema of every node and the type of every expression. The
 // first problem found is returned as an *Error positioned at the node or
 // expression at fault.
+//
+// A plan may share a node between several parents (a KQL tabular let used
+// twice, a self-join): each node is checked once. The executor runs a shared
+// node once per use, so Check also bounds the plan as if every use were a
+// copy: more than MaxPlanSize nodes and expressions counted that way is a
+// "query too large" error, at the first node whose inputs reach the limit.
+// Without it a query of a few hundred bytes that doubles a let forty times
+// would run its scans 2⁴⁰ times; with it, every walk over a checked plan
+// visits at most MaxPlanSize elements even if it does not remember shared
+// nodes.
 func Check(root Node, r Resolver) (*Info, error) {
-	c := &checker{r: r, info: &Info{schemas: map[Node]Schema{}, types: map[Expr]Type{}, skipped: map[Node]bool{}}}
+	c := newChecker(r)
 	if _, err := c.node(root); err != nil {
 		return nil, err
 	}
 	return c.info, nil
 }
 
+// Limits on the size of a plan (see Check), far above what vendor content
+// needs and low enough that checking, compiling and printing a plan stay
+// linear in the query text.
+const (
+	// MaxPlanSize bounds the operators, expressions and output columns of
+	// a plan, each use of a shared node counted again. The rules vendors
+	// publish have a few hundred; a 1 MiB query of literals has a few
+	// hundred thousand.
+	MaxPlanSize = 1_000_000
+	// MaxColumns bounds the output columns of one operator. The widest
+	// vendor view has 124 (Elastic's sign-in documents); joins of several
+	// tables stay under a thousand.
+	MaxColumns = 1024
+)
+
 type checker struct {
-	r    Resolver
-	info *Info
+	r       Resolver
+	info    *Info
+	size    map[Node]int  // expanded size of each checked node, at most MaxPlanSize
+	own     int           // expressions of the node being checked, itself included
+	missing map[Node]bool // memoises missingTable
+	visits  int           // nodes checked, for tests: each once
+	probes  int           // nodes missingTable looked at, for tests: each once
+}
+
+func newChecker(r Resolver) *checker {
+	return &checker{
+		r:       r,
+		info:    &Info{schemas: map[Node]Schema{}, types: map[Expr]Type{}, skipped: map[Node]bool{}},
+		size:    map[Node]int{},
+		missing: map[Node]bool{},
+	}
 }
 
 func (c *checker) node(n Node) (Schema, error) {
 	if n == nil {
 		return nil, &Error{Msg: "missing input"}
 	}
+	if s, ok := c.info.schemas[n]; ok {
+		return s, nil
+	}
+	c.visits++
+	outer := c.own
+	c.own = 1
 	s, err := c.node1(n)
+	size := c.own
+	c.own = outer
 	if err != nil {
 		return nil, err
 	}
+	if len(s) > MaxColumns {
+		return nil, tooWide(n.Span())
+	}
+	size += len(s)
+	for _, in := range n.Children() {
+		size += c.size[in] // 0 for a skipped input, which never runs
+	}
+	if size > MaxPlanSize {
+		return nil, Errorf(n.Span(), "query too large: more than %d operators, expressions and columns, counting each use of a shared sub-query", MaxPlanSize)
+	}
 	c.info.schemas[n] = s
+	c.size[n] = size
 	return s, nil
+}
+
+// tooWide is the error of an operator whose output passes MaxColumns.
+// Operators that add columns one by one stop at the limit, so that checking
+// one stays linear in its columns.
+func tooWide(at diag.Span) error {
+	return Errorf(at, "query too large: more than %d columns", MaxColumns)
 }
 
 func (c *checker) node1(n Node) (Schema, error) {
@@ -108,8 +173,8 @@ func (c *checker) node1(n Node) (Schema, error) {
 			}
 			if i := out.Index(a.Name); i >= 0 {
 				out[i].Type = t
-			} else {
-				out = append(out, Column{a.Name, t})
+			} else if out = append(out, Column{a.Name, t}); len(out) > MaxColumns {
+				return nil, tooWide(a.At)
 			}
 		}
 		return out, nil
@@ -127,7 +192,9 @@ func (c *checker) node1(n Node) (Schema, error) {
 			if out.Index(a.Name) >= 0 {
 				return nil, Errorf(a.At, "duplicate column '%s'", a.Name)
 			}
-			out = append(out, Column{a.Name, t})
+			if out = append(out, Column{a.Name, t}); len(out) > MaxColumns {
+				return nil, tooWide(a.At)
+			}
 		}
 		return out, nil
 	case *ProjectAway:
@@ -232,8 +299,8 @@ func (c *checker) node1(n Node) (Schema, error) {
 			}
 			if i := out.Index(m.Name); i >= 0 {
 				out[i].Type = to
-			} else {
-				out = append(out, Column{m.Name, to})
+			} else if out = append(out, Column{m.Name, to}); len(out) > MaxColumns {
+				return nil, tooWide(m.At)
 			}
 		}
 		if n.ItemIndex != "" {
@@ -305,13 +372,15 @@ func (c *checker) node1(n Node) (Schema, error) {
 func boolish(t Type) bool { return t == TypeBool || t == TypeUnknown || t == TypeDynamic }
 
 func checkUnique(at diag.Span, s Schema) error {
-	for i, col := range s {
+	seen := make(map[string]bool, len(s))
+	for _, col := range s {
 		if col.Name == "" {
 			return Errorf(at, "empty column name")
 		}
-		if s[:i].Index(col.Name) >= 0 {
+		if seen[col.Name] {
 			return Errorf(at, "duplicate column '%s'", col.Name)
 		}
+		seen[col.Name] = true
 	}
 	return nil
 }
@@ -393,7 +462,9 @@ func (c *checker) aggregate(n *Aggregate) (Schema, error) {
 		if out.Index(name) >= 0 {
 			return Errorf(at, "duplicate column '%s'", name)
 		}
-		out = append(out, Column{name, t})
+		if out = append(out, Column{name, t}); len(out) > MaxColumns {
+			return tooWide(at)
+		}
 		return nil
 	}
 	for _, b := range n.By {
@@ -498,18 +569,27 @@ func (c *checker) join(n *Join) (Schema, error) {
 // JoinSchema returns the output schema of an inner, innerunique or leftouter
 // join: the left columns, then the right columns renamed per clash.
 func JoinSchema(left, right Schema, clash Clash) Schema {
-	out := append(Schema(nil), left...)
+	out := append(make(Schema, 0, len(left)+len(right)), left...)
+	taken := make(map[string]bool, len(left)+len(right)) // out's names and right's
+	for _, col := range left {
+		taken[col.Name] = true
+	}
+	inRight := make(map[string]bool, len(right))
+	for _, col := range right {
+		inRight[col.Name] = true
+	}
 	for _, col := range right {
 		name := col.Name
-		if out.Index(name) >= 0 {
+		if taken[name] {
 			for i := 1; ; i++ {
 				cand := name + strconv.Itoa(i)
-				if out.Index(cand) < 0 && right.Index(cand) < 0 {
+				if !taken[cand] && !inRight[cand] {
 					name = cand
 					break
 				}
 			}
 		}
+		taken[name] = true
 		out = append(out, Column{name, col.Type})
 	}
 	return out
@@ -608,9 +688,20 @@ func UnionSchema(inputs []Schema, sourceColumn string) (Schema, [][]int) {
 // missingTable reports whether the subtree n scans a table the Resolver
 // does not know (a fuzzy union inside n counts only when all its inputs do).
 func (c *checker) missingTable(n Node) bool {
-	switch n := n.(type) {
-	case nil:
+	if n == nil {
 		return false
+	}
+	m, ok := c.missing[n]
+	if !ok {
+		m = c.missingTable1(n)
+		c.missing[n] = m
+	}
+	return m
+}
+
+func (c *checker) missingTable1(n Node) bool {
+	c.probes++
+	switch n := n.(type) {
 	case *Scan:
 		_, known := c.r.TableSchema(n.Table)
 		return !known
@@ -637,8 +728,13 @@ func (c *checker) missingTable(n Node) bool {
 // through filters, extends, …), else "union_argI".
 func SourceName(in Node, i int) string {
 	var tables []string
+	seen := map[Node]bool{}
 	var walk func(n Node)
 	walk = func(n Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
 		if s, ok := n.(*Scan); ok {
 			if !slices.Contains(tables, s.Table) {
 				tables = append(tables, s.Table)
@@ -694,6 +790,7 @@ func arityText(f *Func, got int) string {
 }
 
 func (c *checker) expr(e Expr, in Schema) (Type, error) {
+	c.own++
 	t, err := c.expr1(e, in)
 	if err != nil {
 		return TypeUnknown, err

@@ -11,7 +11,7 @@ import "slices"
 // time column a schedule filters each table on — are the caller's to add.
 // info must come from Check of the same plan.
 func TableColumns(root Node, info *Info) map[string][]string {
-	w := &needWalker{info: info, tables: map[string]map[string]bool{}}
+	w := &needWalker{info: info, tables: map[string]map[string]bool{}, done: map[Node]map[string]bool{}}
 	w.walk(root, setOf(info.Schema(root).Names()))
 	out := map[string][]string{}
 	for table, need := range w.tables {
@@ -30,6 +30,8 @@ type needWalker struct {
 	info    *Info
 	tables  map[string]map[string]bool
 	schemas map[string]Schema
+	done    map[Node]map[string]bool // the needs already propagated from each node
+	visits  int                      // walk1 calls, for tests
 }
 
 func setOf(names []string) map[string]bool {
@@ -66,11 +68,38 @@ func clone(m map[string]bool) map[string]bool {
 }
 
 // walk records that the output columns need of node n are needed and
-// propagates the requirement to n's inputs.
+// propagates the requirement to n's inputs. A node shared by several parents
+// is walked again only for the columns no earlier walk asked of it: what a
+// node needs of its inputs is the union of what each of its output columns
+// needs, so walking the new columns alone adds all that is missing, and each
+// node is walked at most once per output column.
 func (w *needWalker) walk(n Node, need map[string]bool) {
 	if w.info.Skipped(n) {
 		return
 	}
+	if done, ok := w.done[n]; ok {
+		var fresh map[string]bool
+		for c := range need {
+			if !done[c] {
+				if fresh == nil {
+					fresh = map[string]bool{}
+				}
+				fresh[c] = true
+				done[c] = true
+			}
+		}
+		if fresh == nil {
+			return
+		}
+		need = fresh
+	} else {
+		w.done[n] = clone(need)
+	}
+	w.visits++
+	w.walk1(n, need)
+}
+
+func (w *needWalker) walk1(n Node, need map[string]bool) {
 	all := func(in Node) map[string]bool { return setOf(w.info.Schema(in).Names()) }
 	switch n := n.(type) {
 	case *Scan:
