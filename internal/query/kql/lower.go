@@ -16,6 +16,13 @@ const (
 	MaxInlineDepth = 64
 	// MaxExpansions bounds the number of expansions in one query.
 	MaxExpansions = 10000
+	// MaxExpandedText bounds the bytes of query text lowered by expansions:
+	// each expansion lowers its let value or function body again, so a
+	// large function called from a doubling chain of others would lower
+	// gigabytes from a query of a megabyte. Lowering is linear in the text
+	// it lowers, so this bounds the work, and with it the size of the plan
+	// before plan.Check counts it (plan.MaxPlanSize).
+	MaxExpandedText = 4 << 20
 )
 
 // Compile parses src and lowers it (see Parse and Lower).
@@ -64,11 +71,13 @@ func Lower(q *Query, src string, r plan.Resolver) (n plan.Node, err error) {
 }
 
 type lowerer struct {
-	src   string
-	r     plan.Resolver
-	depth int       // nesting of let and function expansions
-	count int       // expansions so far
-	input plan.Node // input of the operator being lowered, for column_ifexists
+	src      string
+	r        plan.Resolver
+	depth    int       // nesting of let and function expansions
+	count    int       // expansions so far
+	input    plan.Node // input of the operator being lowered, for column_ifexists
+	expanded int       // bytes of query text lowered by expansions so far
+	visits   int       // plan nodes visited by scansUnknownTable, for tests
 
 	// aggSink, when set, lowers an aggregation call met inside a summarize
 	// expression (see aggExpr).
@@ -121,15 +130,20 @@ func (l *lowerer) planErr(err error) *diag.Error {
 	return errAt(l.src, 0, "%v", err)
 }
 
-// expand runs f one inlining level deeper, failing at the limit.
-func (l *lowerer) expand(at diag.Span, f func()) {
+// expand runs f, which lowers the text at body, one inlining level deeper
+// for a use at at, failing at the limits.
+func (l *lowerer) expand(at, body diag.Span, f func()) {
 	l.depth++
 	l.count++
+	l.expanded += max(body.End-body.Start, 1)
 	if l.depth > MaxInlineDepth {
 		l.failf(at, "lets and functions are expanded too deeply (max %d levels)", MaxInlineDepth)
 	}
 	if l.count > MaxExpansions {
 		l.failf(at, "lets and functions are expanded too often (max %d expansions)", MaxExpansions)
+	}
+	if l.expanded > MaxExpandedText {
+		l.failf(at, "query too large: lets and functions expand to more than %d bytes of query text", MaxExpandedText)
 	}
 	f()
 	l.depth--
@@ -182,7 +196,7 @@ func (l *lowerer) tabular(e Expr, sc *scope) plan.Node {
 			l.failf(e.Range, "'%s' is a function: call it as %s()", e.Name, e.Name)
 		}
 		if b.node == nil {
-			l.expand(e.Range, func() { b.node = l.tabular(b.value, b.scope) })
+			l.expand(e.Range, b.value.Span(), func() { b.node = l.tabular(b.value, b.scope) })
 		}
 		return b.node
 	case *Call:
@@ -209,7 +223,7 @@ func (l *lowerer) tabularCall(c *Call, sc *scope) plan.Node {
 			l.failf(c.Fn.Range, "'%s' is not a function", name)
 		}
 		var n plan.Node
-		l.expand(c.Range, func() { n = l.query(b.fn.Body, l.bindArgs(c, b, sc)) })
+		l.expand(c.Range, b.fn.Body.Range, func() { n = l.query(b.fn.Body, l.bindArgs(c, b, sc)) })
 		return n
 	}
 	switch name {
@@ -439,18 +453,28 @@ func (l *lowerer) union(in plan.Node, op *Union, sc *scope) plan.Node {
 }
 
 // scansUnknownTable reports whether the plan n reads a table the resolver
-// does not know.
+// does not know. Lets share nodes, so the walk visits each node once.
 func (l *lowerer) scansUnknownTable(n plan.Node) bool {
-	if s, ok := n.(*plan.Scan); ok {
-		_, known := l.r.TableSchema(s.Table)
-		return !known
-	}
-	for _, c := range n.Children() {
-		if l.scansUnknownTable(c) {
-			return true
+	seen := map[plan.Node]bool{}
+	var walk func(n plan.Node) bool
+	walk = func(n plan.Node) bool {
+		if n == nil || seen[n] {
+			return false
 		}
+		seen[n] = true
+		l.visits++
+		if s, ok := n.(*plan.Scan); ok {
+			_, known := l.r.TableSchema(s.Table)
+			return !known
+		}
+		for _, c := range n.Children() {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
 	}
-	return false
+	return walk(n)
 }
 
 func (l *lowerer) mvExpand(in plan.Node, op *MvExpand, sc *scope) plan.Node {

@@ -122,7 +122,7 @@ func (l *lowerer) ident(e *Ident, sc *scope) plan.Expr {
 		l.failf(e.Range, "'%s' is a tabular expression, not a scalar", e.Name)
 	}
 	var x plan.Expr
-	l.expand(e.Range, func() { x = l.scalar(b.value, b.scope) })
+	l.expand(e.Range, b.value.Span(), func() { x = l.scalar(b.value, b.scope) })
 	if c, ok := x.(*plan.Literal); ok {
 		c.At = e.Range // a folded constant points at its use
 	}
@@ -220,7 +220,7 @@ func (l *lowerer) call(c *Call, sc *scope) plan.Expr {
 			l.failf(c.Fn.Range, "'%s' is not a function", name)
 		}
 		var x plan.Expr
-		l.expand(c.Range, func() {
+		l.expand(c.Range, b.fn.Body.Range, func() {
 			body := b.fn.Body
 			fsc := l.bindLets(body, l.bindArgs(c, b, sc))
 			if l.isTabular(body.Body, fsc) {
