@@ -412,8 +412,11 @@ func (v *splunkView) fill(ev *event.SignIn, f *flat, row []event.Value) {
 	}
 	f.reset()
 	v.render(ev, f)
+	// A field the event lacks has no value (nil), never the empty slice
+	// reset leaves behind from the event before: aliases stay null,
+	// coalesce and ifnull look past it.
 	get := func(name string) []string {
-		if j, ok := v.index[name]; ok {
+		if j, ok := v.index[name]; ok && len(f.vals[j]) > 0 {
 			return f.vals[j]
 		}
 		return nil
@@ -429,7 +432,7 @@ func (v *splunkView) fill(ev *event.SignIn, f *flat, row []event.Value) {
 		if v.need != nil && !v.need[ta.col] {
 			continue
 		}
-		if vals := ta.expr.eval(get); vals != nil {
+		if vals := ta.expr.eval(get); len(vals) > 0 {
 			if len(vals) > 1 && v.schema[ta.col].Type != plan.TypeDynamic {
 				vals = vals[:1]
 			}

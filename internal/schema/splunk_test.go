@@ -324,3 +324,45 @@ func TestSplunkNeeding(t *testing.T) {
 		}
 	}
 }
+
+// TestSplunkAbsentFieldsAreNull: an add-on field whose raw field a record
+// lacks is null, as Splunk leaves it, whatever the record before it held
+// (so fillnull fills it and stats … by keeps the event). Each record gives
+// the row it gives alone.
+func TestSplunkAbsentFieldsAreNull(t *testing.T) {
+	full := splunkEvent(t, "azmon", splunkAzmon)
+	// No callerIpAddress, no failure reason, no user principal name.
+	bare := splunkEvent(t, "azmon", `{"time": "2024-05-02T09:15:00Z", "operationName": "Sign-in activity", "category": "SignInLogs",
+  "tenantId": "t1", "properties": {"id": "s2", "servicePrincipalName": "svc", "userId": "u2", "status": {"errorCode": 0}}}`)
+	alone := splunkRows(t, NewSplunk([]event.SignIn{bare}, SplunkOptions{}), AzureMonitorAAD)[0]
+	for _, want := range []struct {
+		field string
+		want  event.Value // event.Null: absent
+	}{
+		{"src", event.Null},
+		{"src_ip", event.Null},
+		{"reason", event.Null},
+		{"action", event.String("success")},
+		{"user", event.String("svc")},
+		{"user_id", event.String("u2")},
+		{"callerIpAddress", event.Null},
+	} {
+		got, ok := alone[want.field]
+		if !ok {
+			got = event.Null
+		}
+		if !event.Equal(got, want.want) {
+			t.Errorf("alone: %s = %v, want %v", want.field, got, want.want)
+		}
+	}
+	for _, order := range [][]event.SignIn{{full, bare}, {full, full, bare}} {
+		rows := splunkRows(t, NewSplunk(order, SplunkOptions{}), AzureMonitorAAD)
+		i := slices.IndexFunc(rows, func(r map[string]event.Value) bool { return event.Equal(r["properties.id"], event.String("s2")) })
+		if i < 0 {
+			t.Fatal("no row of the bare record")
+		}
+		if diff := cmp.Diff(alone, rows[i], cmp.Comparer(event.Equal)); diff != "" {
+			t.Errorf("after %d other record(s), the row differs (-alone +got):\n%s", len(order)-1, diff)
+		}
+	}
+}
