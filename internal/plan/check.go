@@ -62,6 +62,11 @@ const (
 	// vendor view has 124 (Elastic's sign-in documents); joins of several
 	// tables stay under a thousand.
 	MaxColumns = 1024
+	// MaxPlanDepth bounds the longest chain of operators from the root to
+	// a leaf (a pipeline of N operators is N deep). Vendor rules are a few
+	// dozen deep; walks over a plan recurse once per level, so this bounds
+	// their stacks too.
+	MaxPlanDepth = 5000
 )
 
 type checker struct {
@@ -69,6 +74,7 @@ type checker struct {
 	info    *Info
 	size    map[Node]int  // expanded size of each checked node, at most MaxPlanSize
 	own     int           // expressions of the node being checked, itself included
+	depth   int           // of the node being checked below the root
 	missing map[Node]bool // memoises missingTable
 	visits  int           // nodes checked, for tests: each once
 	probes  int           // nodes missingTable looked at, for tests: each once
@@ -91,9 +97,14 @@ func (c *checker) node(n Node) (Schema, error) {
 		return s, nil
 	}
 	c.visits++
+	if c.depth >= MaxPlanDepth {
+		return nil, Errorf(n.Span(), "query too large: operators nested more than %d deep", MaxPlanDepth)
+	}
 	outer := c.own
 	c.own = 1
+	c.depth++
 	s, err := c.node1(n)
+	c.depth--
 	size := c.own
 	c.own = outer
 	if err != nil {
@@ -408,23 +419,28 @@ func matchColumns(at diag.Span, s Schema, p string) ([]int, error) {
 // stands for any run of characters (possibly empty) and everything else
 // matches itself, case-sensitively.
 func MatchWildcard(pattern, name string) bool {
-	parts := strings.Split(pattern, "*")
-	if len(parts) == 1 {
+	first, rest, ok := strings.Cut(pattern, "*")
+	if !ok {
 		return pattern == name
 	}
-	if !strings.HasPrefix(name, parts[0]) {
+	if !strings.HasPrefix(name, first) {
 		return false
 	}
-	name = name[len(parts[0]):]
-	last := parts[len(parts)-1]
-	for _, mid := range parts[1 : len(parts)-1] {
+	name = name[len(first):]
+	for {
+		// The leftmost match of each middle part leaves the most room for
+		// the parts after it, so no backtracking is needed: O(len(name) ·
+		// len(pattern)) at worst, and no allocation.
+		mid, after, more := strings.Cut(rest, "*")
+		if !more {
+			return strings.HasSuffix(name, mid)
+		}
 		i := strings.Index(name, mid)
 		if i < 0 {
 			return false
 		}
-		name = name[i+len(mid):]
+		name, rest = name[i+len(mid):], after
 	}
-	return strings.HasSuffix(name, last)
 }
 
 func (c *checker) assign(a Assign, in Schema) (Type, error) {

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -243,11 +244,21 @@ func TestMatchWildcard(t *testing.T) {
 		{"properties.*", "properties.status.errorCode", true},
 		{"abc", "abc", true},
 		{"abc", "abcd", false},
+		{"ab*ba", "aba", false},
+		{"a**b", "ab", true},
+		{strings.Repeat("a*", 10000) + "b", strings.Repeat("a", 20000), false},
+		{strings.Repeat("*a", 10000), strings.Repeat("a", 10000), true},
 	}
 	for _, tc := range tests {
 		if got := MatchWildcard(tc.pattern, tc.name); got != tc.want {
-			t.Errorf("MatchWildcard(%q, %q) = %v, want %v", tc.pattern, tc.name, got, tc.want)
+			t.Errorf("MatchWildcard(%.20q, %.20q) = %v, want %v", tc.pattern, tc.name, got, tc.want)
 		}
+	}
+	// Column patterns are matched against every column of a schema: no
+	// allocation per match.
+	p, name := strings.Repeat("a*", 1000), strings.Repeat("ab", 1000)
+	if n := testing.AllocsPerRun(10, func() { MatchWildcard(p, name) }); n != 0 {
+		t.Errorf("MatchWildcard allocates %v times per match, want 0", n)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"vigil/internal/event"
 )
 
 // doubling returns the plan of `let t0 = <leaf>; let t1 = union t0, t0; …`
@@ -87,5 +89,52 @@ func TestTableColumnsSharedNodes(t *testing.T) {
 	want := map[string][]string{"SigninLogs": {"ResultType", "UserPrincipalName", "IPAddress"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("TableColumns (-want +got):\n%s", diff)
+	}
+}
+
+// TestCheckLimits: plans deeper or wider than the limits are "query too
+// large" errors at the operator (or assignment) that passes them.
+func TestCheckLimits(t *testing.T) {
+	var deep Node = signins()
+	for i := range 10000 {
+		deep = &Filter{Input: deep, Pred: Lit(event.Bool(true), sp), At: at(i)}
+	}
+	var cols []Assign
+	for i := range 2000 {
+		cols = append(cols, Assign{Name: fmt.Sprint("c", i), Expr: num(1), At: at(i)})
+	}
+	var legs []Node
+	for i := range 20 {
+		legs = append(legs, &Extend{Input: signins(), Columns: cols[i*100 : i*100+100]})
+	}
+	var wide Schema
+	for i := range 2000 {
+		wide = append(wide, Column{fmt.Sprint("c", i), TypeLong})
+	}
+	tooWide := fmt.Sprintf("query too large: more than %d columns", MaxColumns)
+	tests := []struct {
+		name    string
+		root    Node
+		wantErr string
+	}{
+		// Filter 5000 is the 5001st operator from the root.
+		{"pipeline of 10000 operators", deep, fmt.Sprintf("offset 4999: query too large: operators nested more than %d deep", MaxPlanDepth)},
+		// SigninLogs has 6 columns: assignment 1018 adds the 1025th.
+		{"extend of 2000 columns", &Extend{Input: signins(), Columns: cols}, "offset 1018: " + tooWide},
+		{"project of 2000 columns", &Project{Input: signins(), Columns: cols}, "offset 1024: " + tooWide},
+		{"union of 20 × 106 columns", &Union{Inputs: legs, Fill: FillNull, At: at(7)}, "offset 7: " + tooWide},
+		{"datatable of 2000 columns", &Values{Columns: wide, At: at(3)}, "offset 3: " + tooWide},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Check(tt.root, tables)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tt.wantErr {
+				t.Errorf("error %q, want %q", got, tt.wantErr)
+			}
+		})
 	}
 }
