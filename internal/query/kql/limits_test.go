@@ -86,3 +86,36 @@ func TestScansUnknownTableShared(t *testing.T) {
 		t.Errorf("visited %d nodes, want 32", l.visits)
 	}
 }
+
+// TestParseHeightLimit: chains of left-associative operators count one
+// level per operator, so that a long chain, however it is nested, cannot
+// make the walks after the parser (each recursive) overflow the stack.
+func TestParseHeightLimit(t *testing.T) {
+	const extend = "SigninLogs | extend x = " // 24 bytes
+	tooDeep := fmt.Sprintf("kql: expression is nested too deeply (max %d levels, counting each operator of a chain)", MaxHeight)
+	tests := []struct {
+		name, in, wantErr string
+	}{
+		{"chain under the limit", extend + strings.Repeat("1+", MaxHeight-1) + "1", ""},
+		// The first operand is one level, each `+` one more: the 4000th `+`
+		// (column 24 + 2·4000) passes the limit.
+		{"chain of +", extend + strings.Repeat("1+", 100000) + "1", "1:8024: " + tooDeep},
+		{"chain of or", "SigninLogs | where " + strings.Repeat("true or ", 100000) + "true", fmt.Sprintf("1:%d: ", 20+8*3999+5) + tooDeep},
+		{"member chain", extend + "Status" + strings.Repeat(".a", 100000), fmt.Sprintf("1:%d: ", 25+6+2*3999) + tooDeep},
+		// Chains nested in parentheses add up: 150 levels of 30 `+` each
+		// are 4,500 levels, though no chain is longer than 30.
+		{"nested chains", extend + strings.Repeat("(", 150) + "1" + strings.Repeat(strings.Repeat("+1", 30)+")", 150), "1:8002: " + tooDeep},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(tt.in)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tt.wantErr {
+				t.Errorf("error %q, want %q", got, tt.wantErr)
+			}
+		})
+	}
+}

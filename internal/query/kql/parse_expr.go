@@ -75,7 +75,9 @@ func (p *parser) parseExpr() Expr { return p.parseBinary(precOr) }
 // parseBinary is precedence climbing over binaryOp; all binary operators are
 // left-associative.
 func (p *parser) parseBinary(minPrec int) Expr {
+	base, outer := p.measure()
 	x := p.parseUnary()
+	h := p.height(base)
 	// limit keeps `a in (b) * c` from reading as `(a in (b)) * c`: after an
 	// operator of precedence p, only operators binding no tighter may follow
 	// (the right operand of a plain binary operator has taken all others).
@@ -84,6 +86,7 @@ func (p *parser) parseBinary(minPrec int) Expr {
 		t := p.cur()
 		prec, shape := binaryOp(t)
 		if prec == 0 || prec < minPrec || prec > limit {
+			p.done(base, outer, h)
 			return x
 		}
 		limit = prec
@@ -109,6 +112,8 @@ func (p *parser) parseBinary(minPrec int) Expr {
 			y := p.parseBinary(prec + 1)
 			x = &Binary{Range: p.span(start), Op: t.text, L: x, R: y}
 		}
+		h = max(h, p.height(base)) + 1
+		p.grown(t.start, base, h)
 	}
 }
 
@@ -146,9 +151,12 @@ func (p *parser) parseUnary() Expr {
 }
 
 func (p *parser) parsePostfix() Expr {
+	base, outer := p.measure()
 	x := p.parsePrimary()
+	h := p.height(base)
 	for {
 		start := x.Span().Start
+		op := p.cur().start
 		switch {
 		case p.isOp("."):
 			p.next()
@@ -166,8 +174,11 @@ func (p *parser) parsePostfix() Expr {
 			p.expectOp("]")
 			x = &Index{Range: p.span(start), X: x, Index: i}
 		default:
+			p.done(base, outer, h)
 			return x
 		}
+		h = max(h, p.height(base)) + 1
+		p.grown(op, base, h)
 	}
 }
 

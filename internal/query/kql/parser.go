@@ -15,6 +15,13 @@ const (
 	// call, unary operator, list, join or union operand, function body and
 	// dynamic array or object is one level.
 	MaxDepth = 200
+	// MaxHeight bounds the height of an expression tree: nesting (as for
+	// MaxDepth) plus the operators of left-associative chains (`a or b or
+	// …`, `1 + 1 + …`, `x.a.b…`), which the parser builds without nesting
+	// but which every later walk (lowering, checking, evaluating each row)
+	// descends one level per operator. A chain of a hundred thousand `+`
+	// in a megabyte overflowed the stack while lowering.
+	MaxHeight = 4000
 )
 
 // Parse parses a Kusto query: let statements followed by one tabular
@@ -54,6 +61,7 @@ type parser struct {
 	toks  []token
 	pos   int
 	depth int
+	top   int // the highest level reached: depth plus chain heights (MaxHeight)
 }
 
 func (p *parser) failf(off int, format string, args ...any) {
@@ -71,7 +79,35 @@ func (p *parser) enter(off int) {
 	if p.depth > MaxDepth {
 		p.failf(off, "query is nested too deeply (max %d levels)", MaxDepth)
 	}
+	p.top = max(p.top, p.depth)
 }
+
+// measure starts measuring the height of an expression built at the current
+// depth: it returns the level the expression starts at and the outer mark,
+// to be given back to done.
+func (p *parser) measure() (base, outer int) {
+	outer, p.top = p.top, p.depth
+	return p.depth, outer
+}
+
+// height returns the height above base of what was parsed since measure
+// (or the last height call), and starts measuring afresh.
+func (p *parser) height(base int) int {
+	h := p.top - base
+	p.top = base
+	return h
+}
+
+// grown records that the expression measured from base is h levels high,
+// failing at off when that passes MaxHeight.
+func (p *parser) grown(off, base, h int) {
+	if base+h > MaxHeight {
+		p.failf(off, "expression is nested too deeply (max %d levels, counting each operator of a chain)", MaxHeight)
+	}
+}
+
+// done ends a measurement: the expression built from base is h high.
+func (p *parser) done(base, outer, h int) { p.top = max(outer, base+h) }
 
 func (p *parser) leave() { p.depth-- }
 
