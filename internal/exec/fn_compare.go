@@ -97,7 +97,12 @@ func ordered(a, b event.Value, want func(int) bool) event.Value {
 	return event.Bool(want(c))
 }
 
+// between is lo <= x <= hi. A timespan hi after a datetime lo is the length
+// of the range, as Kusto documents: x between (a .. 1h) is a <= x <= a+1h.
 func between(x, lo, hi event.Value) event.Value {
+	if lo.Kind() == event.KindDatetime && hi.Kind() == event.KindTimespan {
+		hi = event.Datetime(lo.Time().Add(hi.Duration()))
+	}
 	c1, ok1 := compare(lo, x)
 	c2, ok2 := compare(x, hi)
 	if !ok1 || !ok2 {

@@ -192,6 +192,40 @@ func arithmetic(op string) func([]Type) (Type, error) {
 	}
 }
 
+// betweenTypes is the result rule of between and !between (x, lo, hi).
+// Kusto ranges numbers, datetimes or timespans, and takes a timespan right
+// bound only after a datetime expression and left bound. Types the data
+// decides (unknown, dynamic) and strings (compared as <= does) are left to
+// the run.
+func betweenTypes(args []Type) (Type, error) {
+	x, lo, hi := args[0], args[1], args[2]
+	family := func(t Type) string {
+		switch {
+		case t.IsNumeric():
+			return "number"
+		case t == TypeDatetime || t == TypeTimespan:
+			return t.String()
+		}
+		return ""
+	}
+	fits := func(t Type, want string) bool { return family(t) == "" || family(t) == want }
+	if hi == TypeTimespan && !(fits(x, "timespan") && fits(lo, "timespan")) {
+		if !fits(x, "datetime") || !fits(lo, "datetime") {
+			return TypeUnknown, fmt.Errorf("a timespan right bound is the length of a datetime range: the expression and the left bound must be datetimes, found %s and %s", x, lo)
+		}
+		return TypeBool, nil
+	}
+	want := ""
+	for _, t := range args {
+		if f := family(t); f != "" && want == "" {
+			want = f
+		} else if f != "" && f != want {
+			return TypeUnknown, fmt.Errorf("cannot compare %s with %s and %s", x, lo, hi)
+		}
+	}
+	return TypeBool, nil
+}
+
 func negate(args []Type) (Type, error) {
 	switch args[0] {
 	case TypeLong, TypeReal, TypeTimespan, TypeUnknown, TypeDynamic:
@@ -274,8 +308,8 @@ func init() {
 	scalar("!in", 2, -1, returns(TypeBool), "Negation of in (null first argument gives true).")
 	scalar("in~", 2, -1, returns(TypeBool), "Membership ignoring case for strings, otherwise as in.")
 	scalar("!in~", 2, -1, returns(TypeBool), "Negation of in~.")
-	scalar("between", 3, 3, returns(TypeBool), "lo <= x and x <= hi (inclusive), with the ordering of <=."+docNull)
-	scalar("!between", 3, 3, returns(TypeBool), "Negation of between."+docNull)
+	scalar("between", 3, 3, betweenTypes, "lo <= x and x <= hi (inclusive), with the ordering of <=; a timespan hi after a datetime lo is the length of the range (x between (a .. 1h) is a <= x <= a+1h, as Kusto documents). Numbers, datetimes and timespans do not mix otherwise."+docNull)
+	scalar("!between", 3, 3, betweenTypes, "Negation of between."+docNull)
 	scalar("matches regex", 2, 2, returns(TypeBool), "True if the RE2 regular expression (a literal) matches anywhere in the left operand."+docStringArg, 1)
 
 	// Logic, three-valued.
