@@ -37,15 +37,24 @@ func (k tokKind) String() string {
 	return "tokKind(" + strconv.Itoa(int(k)) + ")"
 }
 
+// token is one lexeme. A query of a megabyte can hold half a million of
+// them, so the numeric values share one word (see long, real and dur).
 type token struct {
 	kind       tokKind
 	text       string
 	raw        string // tTyped only
-	long       int64
-	real       float64
-	dur        time.Duration
-	start, end int // byte offsets in the source
+	num        uint64 // the value of a tLong, tReal or tTimespan
+	start, end int    // byte offsets in the source
 }
+
+// long returns the value of a tLong token.
+func (t token) long() int64 { return int64(t.num) }
+
+// real returns the value of a tReal token.
+func (t token) real() float64 { return math.Float64frombits(t.num) }
+
+// dur returns the value of a tTimespan token.
+func (t token) dur() time.Duration { return time.Duration(t.num) }
 
 // String renders the token kind and text, for lexer tests and debugging.
 func (t token) String() string {
@@ -427,7 +436,7 @@ func (l *lexer) lexNumber(start int) (token, error) {
 		if err != nil {
 			return token{}, l.errorf(start, "invalid number '%s'", src[start:i])
 		}
-		return token{kind: tLong, text: src[start:i], long: v, start: start, end: i}, nil
+		return token{kind: tLong, text: src[start:i], num: uint64(v), start: start, end: i}, nil
 	}
 	for i < len(src) && isDigit(src[i]) {
 		i++
@@ -462,20 +471,20 @@ func (l *lexer) lexNumber(start int) (token, error) {
 		if err != nil {
 			return token{}, l.errorf(start, "%s", err)
 		}
-		return token{kind: tTimespan, text: src[start:l.off], dur: d, start: start, end: l.off}, nil
+		return token{kind: tTimespan, text: src[start:l.off], num: uint64(d), start: start, end: l.off}, nil
 	}
 	if isReal {
 		v, err := strconv.ParseFloat(num, 64)
 		if err != nil {
 			return token{}, l.errorf(start, "real literal out of range: %s", num)
 		}
-		return token{kind: tReal, text: num, real: v, start: start, end: i}, nil
+		return token{kind: tReal, text: num, num: math.Float64bits(v), start: start, end: i}, nil
 	}
 	v, err := strconv.ParseInt(num, 10, 64)
 	if err != nil {
 		return token{}, l.errorf(start, "integer literal out of range: %s", num)
 	}
-	return token{kind: tLong, text: num, long: v, start: start, end: i}, nil
+	return token{kind: tLong, text: num, num: uint64(v), start: start, end: i}, nil
 }
 
 // timespanOf returns num (an unsigned decimal) times the timespan unit, to

@@ -89,17 +89,17 @@ func TestLexValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := toks[0].dur.String(); got != "1h30m0s" {
+	if got := toks[0].dur().String(); got != "1h30m0s" {
 		t.Errorf("1.5h = %s", got)
 	}
-	if got := toks[1].dur.String(); got != "100ms" {
+	if got := toks[1].dur().String(); got != "100ms" {
 		t.Errorf("100ms = %s", got)
 	}
-	if got := toks[2].dur; got != 0 {
+	if got := toks[2].dur(); got != 0 {
 		t.Errorf("0.00000001s = %v, want 0 (below one tick)", got)
 	}
-	if toks[3].real != 1000 || toks[4].long != 16 {
-		t.Errorf("1e3 = %v, 0x10 = %v", toks[3].real, toks[4].long)
+	if toks[3].real() != 1000 || toks[4].long() != 16 {
+		t.Errorf("1e3 = %v, 0x10 = %v", toks[3].real(), toks[4].long())
 	}
 }
 

@@ -228,11 +228,11 @@ func (p *parser) numberLit(t token) Expr {
 	p.next()
 	switch t.kind {
 	case tLong:
-		return &LongLit{Range: p.span(t.start), Value: t.long}
+		return &LongLit{Range: p.span(t.start), Value: t.long()}
 	case tReal:
-		return &RealLit{Range: p.span(t.start), Value: t.real}
+		return &RealLit{Range: p.span(t.start), Value: t.real()}
 	case tTimespan:
-		return &TimespanLit{Range: p.span(t.start), Value: t.dur}
+		return &TimespanLit{Range: p.span(t.start), Value: t.dur()}
 	}
 	return p.typedLit(t)
 }
@@ -293,9 +293,9 @@ func (p *parser) parseDynamicValue() Expr {
 			if n.start == t.end && (n.kind == tLong || n.kind == tReal) {
 				p.pos += 2
 				if n.kind == tReal {
-					return &RealLit{Range: p.span(t.start), Value: -n.real}
+					return &RealLit{Range: p.span(t.start), Value: -n.real()}
 				}
-				return &LongLit{Range: p.span(t.start), Value: -n.long}
+				return &LongLit{Range: p.span(t.start), Value: -n.long()}
 			}
 		case "[":
 			p.next()

@@ -636,7 +636,7 @@ func (p *parser) parseParams(ok func(string) bool) []*OpParam {
 			v = &StringLit{Range: p.span(u.start), Value: u.text}
 		case u.kind == tLong:
 			p.next()
-			v = &LongLit{Range: p.span(u.start), Value: u.long}
+			v = &LongLit{Range: p.span(u.start), Value: u.long()}
 		default:
 			p.failf(u.start, "expected value of parameter '%s', found %s", name, p.describe(u))
 		}
