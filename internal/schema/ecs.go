@@ -77,7 +77,11 @@ type ECSOptions struct {
 //
 // Column types: keyword → string, boolean → bool, long → long, float →
 // real, date → datetime, arrays and objects → dynamic. A field a document
-// lacks is null (Kuery keeps nulls; "" is a value).
+// lacks is null (Kuery keeps nulls). The pipeline removes empty values
+// (empty strings, and empty arrays and objects at every depth) before it
+// derives fields from them, so for a sign-in read from any other shape an
+// empty value is null here too; an Elastic document read as input keeps
+// the values Elastic stored, "" included.
 //
 // Rows are listed in the order of the catalog's timestamp (ECSOptions.Time),
 // ties in input order, rows without that timestamp last. Window restricts

@@ -252,6 +252,10 @@ func ecsUser(upn string) (name, domain string, hasDomain bool) {
 func ecsMessage(ev *event.SignIn) event.Value {
 	reason, hasReason := ev.Str(event.FStatusFailureReason)
 	details, hasDetails := ev.Str(event.FStatusAdditionalDetails)
+	if ecsDropsEmpty(ev) {
+		// The pipeline removed the empty ones before building message.
+		hasReason, hasDetails = hasReason && reason != "", hasDetails && details != ""
+	}
 	switch {
 	case hasReason && hasDetails:
 		return event.String(reason + " (" + details + ")")
@@ -329,6 +333,9 @@ func ecsOperationName(ev *event.SignIn) event.Value {
 	if s, ok := ev.Str(event.FOperationName); ok && s != "" {
 		return event.String(s)
 	}
+	if ev.Has(event.FOperationName) && ecsDropsEmpty(ev) {
+		return event.Null // an empty or null operationName the pipeline removed
+	}
 	return event.String("Sign-in activity")
 }
 
@@ -336,6 +343,9 @@ func ecsOperationName(ev *event.SignIn) event.Value {
 func ecsResultType(ev *event.SignIn) event.Value {
 	if s, ok := ev.Str(event.FResultType); ok && s != "" {
 		return event.String(s)
+	}
+	if ev.Has(event.FResultType) && ecsDropsEmpty(ev) {
+		return event.Null // an empty or null resultType the pipeline removed
 	}
 	if n, ok := ev.Int(event.FStatusErrorCode); ok {
 		return event.String(strconv.FormatInt(n, 10))
@@ -499,9 +509,92 @@ var ecsSignInColumns = func() []ecsColumn {
 		}
 		cols = append(cols, ecsColumn{name, t, func(e *ecsEvent) event.Value { return ecsFieldValue(e.ev, f) }, needs(f)})
 	}
+	for i := range cols {
+		get := cols[i].get
+		cols[i].get = func(e *ecsEvent) event.Value {
+			v := get(e)
+			if ecsDropsEmpty(e.ev) {
+				return ecsPrune(v)
+			}
+			return v
+		}
+	}
 	ecsSortColumns(cols)
 	return cols
 }()
+
+// ecsDropsEmpty reports whether the view removes the empty values of a
+// sign-in, as the current azure signinlogs pipeline does: every sign-in
+// but one read from an Elastic document, whose fields are what Elastic
+// stored (an older pipeline kept empty values).
+func ecsDropsEmpty(ev *event.SignIn) bool { return ev.Source != event.SourceElastic }
+
+// ecsPrune removes what the pipeline treats as no value: the empty
+// string, and (at every depth, inside arrays too) empty strings, nulls,
+// and the arrays and objects left empty, themselves included. The
+// elastic/integrations pipeline tests show it (an empty userPrincipalName
+// gives no user.name, `appliedConditionalAccessPolicies: []` and
+// `privateLinkDetails: {}` are left out, an enforcedSessionControls: []
+// inside a policy too, and a key/value detail whose only value is empty
+// leaves no authentication_processing_details). That empty strings inside
+// arrays go too is the removal's usual form in Elastic's integrations;
+// no pipeline test shows one. Numbers, false and zero stay.
+func ecsPrune(v event.Value) event.Value {
+	switch v.Kind() {
+	case event.KindString:
+		if v.Str() == "" {
+			return event.Null
+		}
+	case event.KindArray, event.KindObject:
+		if !ecsHasEmpty(v) {
+			return v
+		}
+		if v.Kind() == event.KindArray {
+			var out []event.Value
+			for _, e := range v.Elems() {
+				if e = ecsPrune(e); !e.IsNull() {
+					out = append(out, e)
+				}
+			}
+			if len(out) == 0 {
+				return event.Null
+			}
+			return event.Array(out...)
+		}
+		var ms []event.Member
+		for i := 0; i < v.Len(); i++ {
+			if e := ecsPrune(v.Elem(i)); !e.IsNull() {
+				ms = append(ms, event.Member{Key: v.Key(i), Value: e})
+			}
+		}
+		if len(ms) == 0 {
+			return event.Null
+		}
+		return event.Object(ms...)
+	}
+	return v
+}
+
+// ecsHasEmpty reports whether ecsPrune would change v: it holds a null,
+// an empty string or an empty array or object.
+func ecsHasEmpty(v event.Value) bool {
+	switch v.Kind() {
+	case event.KindNull:
+		return true
+	case event.KindString:
+		return v.Str() == ""
+	case event.KindArray, event.KindObject:
+		if v.Len() == 0 {
+			return true
+		}
+		for i := 0; i < v.Len(); i++ {
+			if ecsHasEmpty(v.Elem(i)) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func ecsSortColumns(cols []ecsColumn) {
 	for i := 1; i < len(cols); i++ {
