@@ -18,6 +18,11 @@ func ECSDocument(cols plan.Schema, row []event.Value) event.Value {
 		if i >= len(row) || row[i].IsNull() {
 			continue
 		}
+		if c.Name == ECSPropertiesColumn {
+			// The unknown properties join the known ones.
+			root.putDeep(strings.Split(c.Name, "."), row[i])
+			continue
+		}
 		root.put(strings.Split(c.Name, "."), row[i])
 	}
 	return root.value()
@@ -46,6 +51,18 @@ func (n *ecsDocNode) put(path []string, v event.Value) {
 	n.keys = append(n.keys, path[0])
 	n.kids = append(n.kids, kid)
 	kid.put(path[1:], v)
+}
+
+// putDeep puts v at path, the members of an object as paths of their own,
+// so that it merges with what the node already holds.
+func (n *ecsDocNode) putDeep(path []string, v event.Value) {
+	if v.Kind() != event.KindObject || v.Len() == 0 {
+		n.put(path, v)
+		return
+	}
+	for i := 0; i < v.Len(); i++ {
+		n.putDeep(append(path[:len(path):len(path)], v.Key(i)), v.Elem(i))
+	}
 }
 
 // value returns the node as a Value. A field that is both a value and an

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"vigil/internal/enrich"
 	"vigil/internal/event"
@@ -486,6 +487,7 @@ var ecsSignInColumns = func() []ecsColumn {
 		{"user.id", plan.TypeString, ecsStrField(event.FUserID), needs(event.FUserID)},
 		{"user.full_name", plan.TypeString, ecsStrField(event.FUserDisplayName), needs(event.FUserDisplayName)},
 		{"user_agent.original", plan.TypeString, ecsStrField(event.FUserAgent), needs(event.FUserAgent)},
+		{ECSPropertiesColumn, plan.TypeDynamic, func(e *ecsEvent) event.Value { return ecsExtraProperties(e.ev) }, needsExtra()},
 	}
 	for f := event.FID; f < event.NumFields; f++ {
 		name, ok := ECSPropertyField(f)
@@ -611,3 +613,136 @@ var ecsSignInSchema = func() plan.Schema {
 	}
 	return s
 }()
+
+// ECSPropertiesColumn is the dynamic column of the ECS sign-in table that
+// holds the properties of a sign-in vigil has no field for (the members
+// the reader kept as unknown, event.SignIn.Extra), as the pipeline indexes
+// every member of properties: keys snake-cased at every depth, under
+// azure.signinlogs.properties. A Kuery field such as
+// azure.signinlogs.properties.session_lifetime_policies reads it (the
+// longest column that is a prefix of a field name wins, so the columns of
+// the canonical properties are read first). ECSDocument merges it into the
+// document.
+const ECSPropertiesColumn = "azure.signinlogs.properties"
+
+// ecsExtraProperties is the ECSPropertiesColumn of a sign-in: an object of
+// its unknown properties, or null when it has none.
+func ecsExtraProperties(ev *event.SignIn) event.Value {
+	var root *ecsDocNode
+	for _, x := range ev.Extra {
+		path, ok := ecsExtraPath(ev.Source, x.Name)
+		if !ok {
+			continue
+		}
+		v, err := event.ParseJSON(x.Raw)
+		if err != nil {
+			continue
+		}
+		if root == nil {
+			root = &ecsDocNode{}
+		}
+		root.putDeep(path, ecsSnakeKeys(v))
+	}
+	if root == nil {
+		return event.Null
+	}
+	return root.value()
+}
+
+// ecsExtraPath returns the path under azure.signinlogs.properties of an
+// unknown member, or false when it is not a property the pipeline keeps
+// there. Azure Monitor records keep their members' record paths
+// ("properties.sessionLifetimePolicies"), Graph objects their own
+// ("sessionLifetimePolicies"), Elastic documents their document paths.
+// Log Analytics columns are not properties by name (the table renames
+// them), and properties.location goes to geo.*, the rest of it removed.
+// A member whose path is, or lies inside, a column of its own (a value the
+// reader could not convert, kept as it was) is not repeated here.
+func ecsExtraPath(src event.Source, name string) ([]string, bool) {
+	var rest string
+	var ok bool
+	switch src {
+	case event.SourceAzureMonitor:
+		rest, ok = strings.CutPrefix(name, "properties.")
+	case event.SourceGraph:
+		rest, ok = name, name != "" && name[0] != '@'
+	case event.SourceElastic:
+		rest, ok = strings.CutPrefix(name, ECSPropertiesColumn+".")
+	}
+	if !ok || rest == "" {
+		return nil, false
+	}
+	path := strings.Split(rest, ".")
+	if src != event.SourceElastic {
+		for i, p := range path {
+			path[i] = SnakeCase(p)
+		}
+		if path[0] == "location" {
+			return nil, false
+		}
+	}
+	full := ECSPropertiesColumn
+	for _, p := range path {
+		full += "." + p
+		if ecsColumnNames[full] {
+			return nil, false
+		}
+	}
+	if ecsColumnPrefixes[full] {
+		return nil, false
+	}
+	return path, true
+}
+
+// ecsColumnNames holds the names of the sign-in columns, ecsColumnPrefixes
+// their dotted prefixes ("azure.signinlogs.properties.status" of
+// …status.error_code). They are filled by init: the columns' getters read
+// them.
+var ecsColumnNames, ecsColumnPrefixes map[string]bool
+
+func init() {
+	ecsColumnNames, ecsColumnPrefixes = map[string]bool{}, map[string]bool{}
+	for _, c := range ecsSignInColumns {
+		ecsColumnNames[c.name] = true
+		for i, r := range c.name {
+			if r == '.' {
+				ecsColumnPrefixes[c.name[:i]] = true
+			}
+		}
+	}
+}
+
+// ECSFieldProblem says why a field an Elastic rule names can never hold a
+// value in the ECS sign-in table (schema.ECSSignInLogs), or "" when it can:
+// a column, a path inside a dynamic column, or a snake_case name under
+// azure.signinlogs.properties that a sign-in's unknown properties can
+// fill. Elastic finds no document for such a field: a rule testing it
+// silently never matches, which rules validate can warn about.
+func ECSFieldProblem(name string) string {
+	if ecsSignInSchema.Index(name) >= 0 || ecsColumnPrefixes[name] {
+		return ""
+	}
+	for i := strings.LastIndexByte(name, '.'); i > 0; i = strings.LastIndexByte(name[:i], '.') {
+		j := ecsSignInSchema.Index(name[:i])
+		if j < 0 {
+			continue
+		}
+		if name[:i] != ECSPropertiesColumn {
+			if ecsSignInColumns[j].typ == plan.TypeDynamic {
+				return ""
+			}
+			return "'" + name[:i] + "' is " + ecsSignInColumns[j].typ.String() + ", not an object"
+		}
+		path := strings.Split(name[i+1:], ".")
+		if path[0] == "location" {
+			return "the pipeline moves properties.location to geo.* and removes the rest of it"
+		}
+		for _, p := range path {
+			if strings.IndexFunc(p, unicode.IsUpper) >= 0 {
+				return "the pipeline snake-cases the keys of properties: '" + p + "' is indexed as '" + SnakeCase(p) + "'"
+			}
+		}
+		return ""
+	}
+	return "the azure.signinlogs view has no field '" + name + "'"
+}
