@@ -99,6 +99,7 @@ const (
 	ReasonBadCSV     = "malformed CSV"
 	ReasonTooLarge   = "record too large"
 	ReasonBadRecord  = "unreadable record"
+	ReasonBadText    = "invalid UTF-8"
 	ReasonBadSummary = "other"
 )
 
@@ -910,7 +911,11 @@ func (p *pipeline) decodeRec(n *normalize.Normalizer, slab *event.Slab, m *Match
 		isRow, err = n.Elastic(data, ev, &row)
 	}
 	for _, pr := range n.Problems() {
-		b.problems = append(b.problems, p.at(b, rc, data, pr.Offset, ReasonWrongType, pr.Error()))
+		reason := ReasonWrongType
+		if pr.Kind == normalize.ProblemText {
+			reason = ReasonBadText
+		}
+		b.problems = append(b.problems, p.at(b, rc, data, pr.Offset, reason, pr.Error()))
 	}
 	if err != nil || isRow {
 		b.events = b.events[:len(b.events)-1]

@@ -25,6 +25,7 @@ func FuzzReadBatchLines(f *testing.F) {
 		`{"records":[{"time":"2024-05-02T08:00:00Z","category":"AuditLogs","properties":{"a":1}},` + rec("b", "") + "]}\n",
 		`{"records":[` + rec("a", "") + `,]}` + "\n",
 		`{"records":[` + rec("a", "") + `]` + "\n" + batchLine(rec("b", "")) + "\n",
+		batchLine(rec("a", ",\"userAgent\":\"\xff\\ud800\""), rec("b", ",\"x\xc3\":1")) + "\n",
 	} {
 		f.Add(s)
 	}

@@ -65,6 +65,11 @@ type Decoder struct {
 	// open is the offset just after the last '{' or '[' (and its white
 	// space): NextKey/NextElem at that offset read the first member.
 	open int
+	bad  BadText // in what was returned since TakeBadText
+	// high has the high bit of a byte set when a string scanned since it
+	// was cleared may hold bytes above 0x7F (see plainRunHigh): Raw checks
+	// its text only then.
+	high uint64
 }
 
 // MaxDepth bounds the nesting of arrays and objects.
@@ -74,6 +79,7 @@ const MaxDepth = 512
 func (d *Decoder) Reset(b []byte) {
 	d.buf, d.pos, d.err, d.depth, d.open = b, 0, nil, 0, -1
 	d.key = nil
+	d.bad = BadText{}
 }
 
 // Err returns the first syntax error, or nil.
@@ -399,9 +405,15 @@ func (d *Decoder) Skip() {
 func (d *Decoder) Raw() []byte {
 	d.skipWS()
 	start := d.pos
+	bad := d.bad // the keys inside are checked again below, with the rest
+	d.high = 0
 	d.Skip()
 	if d.err != nil {
 		return nil
+	}
+	d.bad = bad
+	if d.high != 0 {
+		d.checkText(start, d.buf[start:d.pos])
 	}
 	return d.buf[start:d.pos]
 }
@@ -421,7 +433,9 @@ func (d *Decoder) skipString() {
 	start := d.pos
 	d.pos++
 	for {
-		d.pos += plainRun(d.buf[d.pos:])
+		n, high := plainRunHigh(d.buf[d.pos:])
+		d.pos += n
+		d.high |= high
 		if d.pos >= len(d.buf) {
 			d.Fail(start, "unterminated string")
 			return
@@ -447,9 +461,14 @@ func (d *Decoder) str(scratch *[]byte) ([]byte, bool) {
 	start := d.pos
 	d.pos++
 	content := d.pos
-	d.pos += plainRun(d.buf[d.pos:])
+	n, high := plainRunHigh(d.buf[d.pos:])
+	d.pos += n
 	if d.pos < len(d.buf) && d.buf[d.pos] == '"' {
 		d.pos++
+		if high != 0 {
+			d.high |= high
+			d.checkText(content, d.buf[content:d.pos-1])
+		}
 		return d.buf[content : d.pos-1], true
 	}
 	poison.Bytes(*scratch) // the string unescaped here before is given up
@@ -463,6 +482,11 @@ func (d *Decoder) str(scratch *[]byte) ([]byte, bool) {
 		case '"':
 			d.pos++
 			*scratch = out
+			if high != 0 {
+				// Escapes are ASCII: the raw text is bad where out is.
+				d.high |= high
+				d.checkText(content, d.buf[content:d.pos-1])
+			}
 			return out, true
 		case '\\':
 			var ok bool
@@ -475,7 +499,9 @@ func (d *Decoder) str(scratch *[]byte) ([]byte, bool) {
 				return nil, false
 			}
 			run := d.pos
-			d.pos += plainRun(d.buf[d.pos:])
+			n, h := plainRunHigh(d.buf[d.pos:])
+			d.pos += n
+			high |= h
 			out = append(out, d.buf[run:d.pos]...)
 		}
 	}
@@ -527,6 +553,9 @@ func (d *Decoder) escape(out []byte, write bool) ([]byte, bool) {
 				} else {
 					return out, false
 				}
+			}
+			if ru == utf8.RuneError && write {
+				d.loneSurrogate(at)
 			}
 		}
 		if write {

@@ -36,3 +36,22 @@ func plainRun(b []byte) int {
 	}
 	return i
 }
+
+// plainRunHigh is plainRun that also reports, in the high bits of high,
+// whether the run may hold a byte above 0x7F (text that may not be UTF-8):
+// never falsely none, at times falsely some (the bytes of the last word
+// after the run). It costs one OR a word.
+func plainRunHigh(b []byte) (n int, high uint64) {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		high |= x
+		if m := specialMask(x); m != 0 {
+			return i + bits.TrailingZeros64(m)/8, high & msb
+		}
+	}
+	for ; i < len(b) && !needsCare[b[i]]; i++ {
+		high |= uint64(b[i])
+	}
+	return i, high & msb
+}

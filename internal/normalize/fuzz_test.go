@@ -23,6 +23,11 @@ func fuzzRecord(t *testing.T, data []byte, decode func(n *Normalizer, ev *event.
 			if p.Offset < 0 || p.Offset > len(data) || p.Path == "" {
 				t.Fatalf("problem without a position: %+v", p)
 			}
+			// Bad text is reported at the bad byte, or at the \u escape
+			// of a lone surrogate.
+			if p.Kind == ProblemText && (p.Offset == len(data) || data[p.Offset] < 0x80 && data[p.Offset] != '\\') {
+				t.Fatalf("bad text reported at %d, which is not a bad byte or an escape: %+v", p.Offset, p)
+			}
 		}
 		if err == nil {
 			ev.AppendJSON(nil)
@@ -35,6 +40,7 @@ func FuzzGraph(f *testing.F) {
 		`{"id":"a","createdDateTime":"2024-06-01T10:00:00Z","status":{"errorCode":0},"location":{"geoCoordinates":{"latitude":1.5}}}`,
 		`{"id":"a","id":"b","signInEventTypes":["servicePrincipal"],"isInteractive":"True"}`,
 		`{"status":"x","deviceDetail":[1],"appliedConditionalAccessPolicy":{}}`, `[1]`, `{"id":tru}`,
+		"{\"id\":\"a\xff\",\"x\xc3\":[\"\xe2\x82\"],\"deviceDetail\":{\"browser\":\"\\ud800\xff\"}}",
 	} {
 		f.Add([]byte(s))
 	}
@@ -47,6 +53,8 @@ func FuzzAzureMonitor(f *testing.F) {
 	for _, s := range []string{
 		`{"time":"8/22/2022 6:07:16 PM","category":"SignInLogs","Level":"4","properties":{"id":"s","status":{"errorCode":"65004"}}}`,
 		`{"category":"AuditLogs","properties":{"x":[{"y":null}]}}`, `{"category":7}`, `{"Level":{}}`, `"x"`,
+		"{\"category\":\"SignIn\xffLogs\",\"properties\":{\"userAgent\":\"\xc0\xaf\"}}",
+		"{\"category\":\"AuditLogs\",\"properties\":{\"\xff\":\"\\udc00\"}}",
 	} {
 		f.Add([]byte(s))
 	}

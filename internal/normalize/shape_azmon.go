@@ -88,6 +88,7 @@ func (n *Normalizer) AzureMonitorAt(data []byte, ev *event.SignIn, row *event.Ro
 		return false, 0, notObject(d)
 	}
 	n.object(d, azmonTree, ev)
+	n.restText(d)
 	if err := d.Err(); err != nil {
 		se := err.(*jsontext.SyntaxError)
 		return false, 0, &RecordError{Offset: se.Offset, Msg: "malformed JSON: " + se.Msg}
@@ -124,6 +125,7 @@ func (n *Normalizer) rowOf(data []byte, table string, row *event.Row) error {
 		if raw == nil {
 			break
 		}
+		n.checkText(d, key)
 		n.buf = compact(n.reuseBuf(), raw)
 		row.Cells = append(row.Cells, event.Cell{Name: key, Raw: n.arena.str(n.buf)})
 	}

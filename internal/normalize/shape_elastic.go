@@ -365,6 +365,7 @@ func (n *Normalizer) ecsObject(d *jsontext.Decoder, ev *event.SignIn, doc *ecsDo
 					s, _ := d.Str()
 					doc.dataset = string(s)
 					n.keepRaw(ev, "dataset", string(appendQuoted(nil, doc.dataset)))
+					n.checkText(d, "dataset")
 					continue
 				}
 				n.member(d, t, ev, k)
@@ -395,6 +396,7 @@ func (n *Normalizer) ecsRow(data []byte, table string, row *event.Row) error {
 			if raw == nil {
 				return
 			}
+			n.checkText(d, key)
 			n.buf = compact(n.reuseBuf(), raw)
 			row.Cells = append(row.Cells, event.Cell{Name: key, Raw: n.arena.str(n.buf)})
 		}

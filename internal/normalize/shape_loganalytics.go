@@ -180,6 +180,9 @@ func (n *Normalizer) member(d *jsontext.Decoder, t *node, ev *event.SignIn, key 
 	default:
 		n.leaf(d, k, ev)
 	}
+	if d.HasBadText() {
+		n.badText(d.TakeBadText(), memberName(d, k))
+	}
 }
 
 // errNoTable is the error for a row whose table nothing names.
@@ -213,6 +216,7 @@ func (n *Normalizer) LogAnalytics(data []byte, table string, ev *event.SignIn, r
 		if string(key) == "Type" && d.Peek() == jsontext.String {
 			s, _ := d.Str()
 			typ = string(s)
+			n.checkText(d, "Type")
 			continue
 		}
 		// The row is decoded as a sign-in before its Type is known: rows
@@ -278,6 +282,7 @@ func (n *Normalizer) LogAnalyticsCSV(header, cells []string, table string, ev *e
 		row.Table = typ
 		row.Cells = row.Cells[:0]
 		for i, h := range header {
+			n.checkCell(csvColumn(h), cells[i])
 			q = appendQuoted(reuse(q), cells[i])
 			row.Cells = append(row.Cells, event.Cell{Name: csvColumn(h), Raw: n.arena.str(q)})
 		}
@@ -288,6 +293,7 @@ func (n *Normalizer) LogAnalyticsCSV(header, cells []string, table string, ev *e
 		if name == "Type" || cells[i] == "" {
 			continue
 		}
+		n.checkCell(name, cells[i])
 		// Each cell goes through the JSON path as a string value, which
 		// the lenient columns read as text.
 		q = appendQuoted(reuse(q), cells[i])
@@ -302,6 +308,16 @@ func (n *Normalizer) LogAnalyticsCSV(header, cells []string, table string, ev *e
 		ev.SetCategory(cat)
 	}
 	return false, nil
+}
+
+// checkCell reports the bytes of a CSV cell that are not UTF-8, which
+// appendQuoted writes as U+FFFD.
+func (n *Normalizer) checkCell(column, cell string) {
+	if !utf8.ValidString(cell) {
+		var b jsontext.BadText
+		b.Add(0, []byte(cell))
+		n.badText(b, column)
+	}
 }
 
 // csvColumn returns the column name of a CSV header cell: without a

@@ -77,7 +77,22 @@ type Problem struct {
 	Offset int    // byte offset of the value in the record
 	Path   string // the member's path in the source record
 	Msg    string
+	Kind   ProblemKind
 }
+
+// ProblemKind tells member problems apart.
+type ProblemKind uint8
+
+// The kinds of member problems.
+const (
+	// ProblemType is a value of the wrong type or form, kept among the
+	// event's unknown members.
+	ProblemType ProblemKind = iota
+	// ProblemText is a value that holds bytes that are not UTF-8 (or an
+	// escaped lone surrogate): it is read as it is, but JSON output
+	// cannot write those bytes and writes U+FFFD (see jsontext.BadText).
+	ProblemText
+)
 
 func (p Problem) Error() string { return p.Path + ": " + p.Msg }
 
@@ -146,6 +161,7 @@ func (n *Normalizer) begin(data []byte) *jsontext.Decoder {
 
 // finish turns a syntax error into a RecordError.
 func (n *Normalizer) finish(d *jsontext.Decoder) error {
+	n.restText(d)
 	if err := d.End(); err != nil {
 		se := err.(*jsontext.SyntaxError)
 		return &RecordError{Offset: se.Offset, Msg: "malformed JSON: " + se.Msg}
@@ -176,6 +192,33 @@ func (n *Normalizer) problem(off int, key, format string, args ...any) {
 	n.problems = append(n.problems, Problem{Offset: off, Path: n.pathOf(key), Msg: fmt.Sprintf(format, args...)})
 }
 
+// checkText reports the bad text in the member key just decoded (see
+// jsontext.BadText). It is called after every member: the check is one
+// comparison when there is none. A member that is an object reports the
+// members inside it, at their paths, before.
+func (n *Normalizer) checkText(d *jsontext.Decoder, key string) {
+	if d.HasBadText() {
+		n.badText(d.TakeBadText(), key)
+	}
+}
+
+// restText reports bad text no member took (a key of the record's own
+// object that was not kept), at the record.
+func (n *Normalizer) restText(d *jsontext.Decoder) {
+	if d.HasBadText() {
+		b := d.TakeBadText()
+		n.problems = append(n.problems, Problem{Offset: b.Offset, Path: "(record)", Msg: b.String(), Kind: ProblemText})
+	}
+}
+
+func (n *Normalizer) badText(b jsontext.BadText, key string) {
+	key = strings.ToValidUTF8(key, "\uFFFD")
+	if key == "" {
+		key = `""` // a member may be named so
+	}
+	n.problems = append(n.problems, Problem{Offset: b.Offset, Path: n.pathOf(key), Msg: b.String(), Kind: ProblemText})
+}
+
 // object decodes the members of the object at d into ev following t.
 func (n *Normalizer) object(d *jsontext.Decoder, t *node, ev *event.SignIn) {
 	if !d.Object() {
@@ -196,6 +239,9 @@ func (n *Normalizer) object(d *jsontext.Decoder, t *node, ev *event.SignIn) {
 			d.SkipFast()
 		default:
 			n.leaf(d, k, ev)
+		}
+		if d.HasBadText() {
+			n.badText(d.TakeBadText(), memberName(d, k))
 		}
 	}
 }
@@ -238,6 +284,15 @@ func (n *Normalizer) nested(d *jsontext.Decoder, k *node, ev *event.SignIn) {
 		n.problem(off, k.name, "want an object, got %s", describe(raw))
 		n.keepRaw(ev, k.name, string(raw))
 	}
+}
+
+// memberName is the name of the member k (nil: unknown, read with Raw,
+// which leaves d.Key as it was) just decoded.
+func memberName(d *jsontext.Decoder, k *node) string {
+	if k != nil {
+		return k.name
+	}
+	return string(d.Key())
 }
 
 func (n *Normalizer) extra(d *jsontext.Decoder, ev *event.SignIn, key string) {
