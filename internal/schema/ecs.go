@@ -352,9 +352,10 @@ func (t *ecsSignInTable) Scan(ctx context.Context, fn func(row []event.Value) er
 			}
 		}
 		e := &t.evs[i]
-		for j, col := range ecsSignInColumns {
+		drop := ecsDropsEmpty(e.ev)
+		for j := range ecsSignInColumns {
 			if t.need == nil || t.need[j] {
-				row[j] = col.get(e)
+				row[j] = ecsValue(j, e, drop)
 			}
 		}
 		if err := fn(row); err != nil {
@@ -396,8 +397,9 @@ func (c *ECS) Document(table, id string) (event.Value, bool) {
 			return event.Null, false
 		}
 		row := make([]event.Value, len(ecsSignInColumns))
-		for j, col := range ecsSignInColumns {
-			row[j] = col.get(&c.signIns[i])
+		e := &c.signIns[i]
+		for j := range ecsSignInColumns {
+			row[j] = ecsValue(j, e, ecsDropsEmpty(e.ev))
 		}
 		return ECSDocument(ecsSignInSchema, row), true
 	case ECSActivityLogs:

@@ -29,6 +29,23 @@ type ecsColumn struct {
 	in Needs
 }
 
+// ecsValue is column j of a sign-in, empty values removed (ecsPrune) when
+// drop is set (ecsDropsEmpty of the sign-in).
+func ecsValue(j int, e *ecsEvent, drop bool) event.Value {
+	v := ecsSignInColumns[j].get(e)
+	if drop && ecsPrunes[j] {
+		switch v.Kind() {
+		case event.KindString:
+			if v.Str() == "" {
+				return event.Null
+			}
+		case event.KindArray, event.KindObject:
+			return ecsPrune(v)
+		}
+	}
+	return v
+}
+
 // SnakeCase renames a Graph member the way the Elastic azure integration's
 // signinlogs pipeline does: "_" between a lower-case letter and the run of
 // capitals after it, then everything lower-cased ("riskEventTypes_v2" →
@@ -511,16 +528,6 @@ var ecsSignInColumns = func() []ecsColumn {
 		}
 		cols = append(cols, ecsColumn{name, t, func(e *ecsEvent) event.Value { return ecsFieldValue(e.ev, f) }, needs(f)})
 	}
-	for i := range cols {
-		get := cols[i].get
-		cols[i].get = func(e *ecsEvent) event.Value {
-			v := get(e)
-			if ecsDropsEmpty(e.ev) {
-				return ecsPrune(v)
-			}
-			return v
-		}
-	}
 	ecsSortColumns(cols)
 	return cols
 }()
@@ -700,9 +707,15 @@ func ecsExtraPath(src event.Source, name string) ([]string, bool) {
 // them.
 var ecsColumnNames, ecsColumnPrefixes map[string]bool
 
+// ecsPrunes marks the columns whose values can be empty: text and dynamic
+// values computed from the sign-in (not constants).
+var ecsPrunes []bool
+
 func init() {
 	ecsColumnNames, ecsColumnPrefixes = map[string]bool{}, map[string]bool{}
-	for _, c := range ecsSignInColumns {
+	ecsPrunes = make([]bool, len(ecsSignInColumns))
+	for j, c := range ecsSignInColumns {
+		ecsPrunes[j] = (c.typ == plan.TypeString || c.typ == plan.TypeDynamic) && c.in != Needs{}
 		ecsColumnNames[c.name] = true
 		for i, r := range c.name {
 			if r == '.' {

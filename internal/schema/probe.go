@@ -153,9 +153,10 @@ func (c *ECS) Probe() *Probe {
 		if !ok {
 			return false
 		}
-		for j, col := range ecsSignInColumns {
+		drop := ecsDropsEmpty(ev)
+		for j := range ecsSignInColumns {
 			if need == nil || need[j] {
-				row[j] = col.get(&e)
+				row[j] = ecsValue(j, &e, drop)
 			} else {
 				row[j] = event.Null
 			}
