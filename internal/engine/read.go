@@ -44,6 +44,11 @@ type ReadOptions struct {
 	// Retain, when set, keeps only the sign-ins some rule can reach (see
 	// Retention) and records which rules each one can reach.
 	Retain *Retention
+	// MaxRecord is the largest JSON record, in bytes, that is read; 0
+	// means jsontext.MaxRecord (64 MiB). A larger one is a problem
+	// (ReasonTooLarge) and is skipped to the end of its line without being
+	// held in memory.
+	MaxRecord int
 }
 
 // Progress counts what a Read has done so far. Its methods may be called
@@ -569,6 +574,7 @@ var splitInWorkers = true
 
 func (p *pipeline) json(rd io.Reader) {
 	s := jsontext.NewSplitter(rd)
+	s.Limit = p.r.opts.MaxRecord
 	shape := p.r.info.Shape
 	// Until the shape is known, records come one by one to detect it.
 	s.DeferWrappers = splitInWorkers && shape != input.ShapeUnknown

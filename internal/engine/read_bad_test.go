@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -51,5 +54,51 @@ func TestReadBadText(t *testing.T) {
 		if n := data.Reasons[ReasonBadText]; n != 2 {
 			t.Errorf("%d problems counted as %q, want 2", n, ReasonBadText)
 		}
+	}
+}
+
+// TestReadRecordLimit: a record larger than the limit is a problem at its
+// line and byte, and the records after it are read, on every framing.
+func TestReadRecordLimit(t *testing.T) {
+	const limit = 4 << 10
+	rec := func(id string, big bool) string {
+		extra := ""
+		if big {
+			extra = `,"userAgent":"` + strings.Repeat("x", 3*limit) + `"`
+		}
+		return `{"time":"2024-05-02T08:00:00Z","category":"SignInLogs","properties":{"id":"` + id + `"` + extra + `}}`
+	}
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"ndjson", rec("r1", false) + "\n" + rec("r2", true) + "\n" + rec("r3", false) + "\n",
+			[]string{"f.json:2: @r2", "event r1", "event r3"}},
+		{"batch line", rec("r1", false) + "\n" + `{"records":[` + rec("r2", false) + "," + rec("r3", true) + "," + rec("r4", false) + "]}\n" + rec("r5", false) + "\n",
+			[]string{"f.json:2: @r3", "event r1", "event r2", "event r4", "event r5"}},
+		{"array", "[" + rec("r1", false) + ",\n" + rec("r2", true) + ",\n" + rec("r3", false) + "\n]\n",
+			[]string{"f.json:2: @r2", "event r1", "event r3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := writeFile(t, t.TempDir(), "f.json", tt.in)
+			got, data := readProblems(t, []string{f}, ReadOptions{MaxRecord: limit})
+			for i := range data.Events {
+				id, _ := data.Events[i].Str(event.FID)
+				got = append(got, "event "+id)
+			}
+			// @ID stands for the problem of the record too large, at the
+			// byte where the record with that id begins.
+			want := slices.Clone(tt.want)
+			for i, w := range want {
+				if pos, id, ok := strings.Cut(w, "@"); ok {
+					at := strings.Index(tt.in, rec(id, true))
+					want[i] = fmt.Sprintf("record too large: %srecord larger than 4 KiB (the limit) starting at byte %d: skipped", pos, at)
+				}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -52,7 +52,8 @@ func (e *StreamError) Error() string {
 
 func (e *StreamError) Unwrap() error { return e.Err }
 
-// MaxRecord is the largest record a Splitter accepts.
+// MaxRecord is the largest record a Splitter accepts unless told otherwise
+// (Splitter.Limit).
 const MaxRecord = 64 << 20
 
 // wrapperKeys are the object members whose array holds the records of a
@@ -81,6 +82,12 @@ type Splitter struct {
 	// to Next. The Splitter does not count the records of such a line:
 	// the Index of the records after it is short by their number.
 	DeferWrappers bool
+	// Limit is the largest record, in bytes, it accepts; 0 means
+	// MaxRecord. A larger record is reported (a *StreamError "record
+	// larger than …") and skipped up to the end of its line without being
+	// held in memory, and the Splitter goes on after it. A wrapper line
+	// larger than Limit is streamed through, its records cut one by one.
+	Limit int
 
 	r       io.Reader
 	buf     []byte
@@ -95,10 +102,16 @@ type Splitter struct {
 
 	index    int
 	recStart int64 // stream offset of the record being cut
-	mark     int64 // stream offset before which data may be dropped
-	ndjson   bool
-	topN     int   // top-level values completed
-	afterNL  int64 // stream offset after the first newline the last skipWS crossed
+	// over is set once the record being cut is larger than the limit: it
+	// is skipped to its end without being held (the mark follows the
+	// scan), and overErr, made while its start was still held, is
+	// reported in its place.
+	over    bool
+	overErr *StreamError
+	mark    int64 // stream offset before which data may be dropped
+	ndjson  bool
+	topN    int   // top-level values completed
+	afterNL int64 // stream offset after the first newline the last skipWS crossed
 
 	// stack of open containers we are streaming through
 	stack []frame
@@ -108,6 +121,66 @@ type frame struct {
 	kind    byte   // '[' array of records, '{' wrapper object
 	wrapper string // name for Record.Wrapper
 	topLine int    // line where the top-level value began (NDJSON check)
+}
+
+func (s *Splitter) limit() int {
+	if s.Limit > 0 {
+		return s.Limit
+	}
+	return MaxRecord
+}
+
+// begin notes that a record starts at stream offset start.
+func (s *Splitter) begin(start int64) {
+	s.recStart = start
+	s.over = false
+}
+
+// tooLarge reports the record being cut, which is larger than the limit,
+// and skips the rest of its line: the NDJSON fast path, where the record
+// is the line.
+func (s *Splitter) tooLarge() *StreamError {
+	err := s.errAt(s.recStart, "record larger than %s (the limit) starting at byte %d: skipped", sizeText(s.limit()), s.recStart)
+	s.resync()
+	return err
+}
+
+// checkSize goes over to skipping the record being cut once it is larger
+// than the limit: from then on the bytes scanned are let go.
+func (s *Splitter) checkSize() {
+	if s.over {
+		s.mark = s.at()
+		return
+	}
+	if s.at()-s.recStart > int64(s.limit()) {
+		s.overErr = s.errAt(s.recStart, "record larger than %s (the limit) starting at byte %d: skipped", sizeText(s.limit()), s.recStart)
+		s.over = true
+		s.mark = s.at()
+	}
+}
+
+// record returns the record from start to the current position, or the
+// error of a record too large.
+func (s *Splitter) record(start int64, wrapper string) (Record, error, bool) {
+	if !s.over && s.at()-start > int64(s.limit()) {
+		s.checkSize() // over by its last bytes, after the scan's checks
+	}
+	if s.over {
+		s.over = false
+		return Record{}, s.overErr, true
+	}
+	return s.emit(start, wrapper), nil, true
+}
+
+// sizeText writes a byte size in MiB, KiB or bytes, whichever is exact.
+func sizeText(n int) string {
+	switch {
+	case n%(1<<20) == 0:
+		return strconv.Itoa(n>>20) + " MiB"
+	case n%(1<<10) == 0:
+		return strconv.Itoa(n>>10) + " KiB"
+	}
+	return strconv.Itoa(n) + " bytes"
 }
 
 // NewSplitter returns a Splitter reading r.
@@ -227,6 +300,12 @@ func (s *Splitter) skipWS() (sawNL bool) {
 }
 
 func (s *Splitter) errAt(o int64, format string, args ...any) *StreamError {
+	if s.over && (o <= s.recStart || s.idx(o) < 0) {
+		// Any trouble in a record too large, whose start is let go, is
+		// that it is too large.
+		s.over = false
+		return s.overErr
+	}
 	return &StreamError{Offset: o, Line: s.lineAt(s.idx(o)), Msg: fmt.Sprintf(format, args...)}
 }
 
@@ -305,8 +384,8 @@ func (s *Splitter) topLevel() (Record, error, bool) {
 		return Record{}, io.EOF, true
 	}
 	if c == '{' && s.ndjson {
-		if rec, ok := s.wholeLine(); ok {
-			return rec, nil, true
+		if rec, err, ok := s.wholeLine(); ok {
+			return rec, err, true
 		}
 	}
 	line := s.lineAt(s.pos)
@@ -320,9 +399,12 @@ func (s *Splitter) topLevel() (Record, error, bool) {
 	}
 	if isValueStart(c) {
 		start := s.at()
-		s.recStart = start
+		s.begin(start)
 		if err := s.skipValue(); err != nil {
 			return Record{}, err, true
+		}
+		if s.over {
+			return s.record(start, "")
 		}
 		if tok := string(s.buf[s.idx(start):s.pos]); (c == 't' || c == 'f' || c == 'n') && tok != "true" && tok != "false" && tok != "null" {
 			// A word that is no JSON literal: a line of text.
@@ -330,7 +412,7 @@ func (s *Splitter) topLevel() (Record, error, bool) {
 			return s.notJSON()
 		}
 		s.finishTop(line)
-		return s.emit(start, ""), nil, true
+		return s.record(start, "")
 	}
 	return s.notJSON()
 }
@@ -358,15 +440,51 @@ func (s *Splitter) notJSON() (Record, error, bool) {
 // record without scanning its structure (the decoder validates it). A line
 // holding a wrapper object is handed over Unsplit when DeferWrappers is set;
 // otherwise, and for a line it cannot read to its end, it declines,
-// consuming nothing.
-func (s *Splitter) wholeLine() (Record, bool) {
+// consuming nothing. A line longer than the limit is a record too large,
+// unless it holds a wrapper, which it declines: the records are then cut
+// one by one, each within the limit.
+func (s *Splitter) wholeLine() (Record, error, bool) {
 	start := s.at()
-	nl, ok := s.findNewline()
+	nl, ok, long := s.findNewline(start + int64(s.limit()))
 	if !ok {
 		s.pos = s.idx(start)
-		return Record{}, false
+		return Record{}, nil, false
 	}
-	// A wrapper names its record array first, or after @odata members.
+	switch s.lineKind(start, nl) {
+	case lineUnsure:
+		s.pos = s.idx(start)
+		return Record{}, nil, false
+	case lineWrapper:
+		if s.DeferWrappers && !long {
+			return s.unsplit(start, nl), nil, true
+		}
+		s.pos = s.idx(start)
+		return Record{}, nil, false
+	}
+	if long {
+		s.begin(start)
+		return Record{}, s.tooLarge(), true
+	}
+	end := nl
+	for end > s.idx(start) && (s.buf[end-1] == '\r' || s.buf[end-1] == ' ' || s.buf[end-1] == '\t') {
+		end--
+	}
+	s.pos = end
+	s.begin(start)
+	return s.emit(start, ""), nil, true
+}
+
+// The kinds of NDJSON lines, by their first key.
+const (
+	lineRecord  = iota
+	lineWrapper // a wrapper object: its first key names a record array, or is @odata…
+	lineUnsure  // the first key does not end in the buffer
+)
+
+// lineKind tells a line holding an object, from stream offset start to
+// buffer index nl, by its first key: a wrapper names its record array
+// first, or after @odata members.
+func (s *Splitter) lineKind(start int64, nl int) int {
 	i := s.idx(start) + 1
 	for i < nl && (s.buf[i] == ' ' || s.buf[i] == '\t') {
 		i++
@@ -374,44 +492,39 @@ func (s *Splitter) wholeLine() (Record, bool) {
 	if i < nl && s.buf[i] == '"' {
 		j := bytes.IndexByte(s.buf[i+1:nl], '"')
 		if j < 0 {
-			s.pos = s.idx(start)
-			return Record{}, false
+			return lineUnsure
 		}
 		key := s.buf[i+1 : i+1+j]
 		if wrapperKeys[string(key)] || bytes.HasPrefix(key, []byte("@odata")) || bytes.IndexByte(key, '\\') >= 0 {
-			if s.DeferWrappers {
-				return s.unsplit(start, nl), true
-			}
-			s.pos = s.idx(start)
-			return Record{}, false
+			return lineWrapper
 		}
 	}
-	end := nl
-	for end > s.idx(start) && (s.buf[end-1] == '\r' || s.buf[end-1] == ' ' || s.buf[end-1] == '\t') {
-		end--
-	}
-	s.pos = end
-	s.recStart = start
-	return s.emit(start, ""), true
+	return lineRecord
 }
 
 // findNewline reads on until the buffer holds the end of the current line and
 // returns the index of its newline, or the end of the data when the last
 // line has none. Each byte is looked at once, however many reads the line
-// takes. It fails, leaving s.pos where it was, on a read error.
-func (s *Splitter) findNewline() (int, bool) {
+// takes. It stops reading at stream offset stop, reporting a long line and
+// the end of what it holds, so that a line is never held whole past it. It
+// fails, leaving s.pos where it was, on a read error.
+func (s *Splitter) findNewline(stop int64) (nl int, ok, long bool) {
 	start := s.at()
 	from := start // stream offset up to which there is no newline
 	for {
 		if i := bytes.IndexByte(s.buf[s.idx(from):s.end], '\n'); i >= 0 {
-			return s.idx(from) + i, true
+			nl := s.idx(from) + i
+			return nl, true, s.base+int64(nl) > stop
 		}
 		from = s.base + int64(s.end)
+		if from > stop {
+			return s.end, true, true
+		}
 		if !s.fill() {
 			if s.eof && s.readErr == nil {
-				return s.end, true // the last line has no newline
+				return s.end, true, false // the last line has no newline
 			}
-			return 0, false
+			return 0, false, false
 		}
 	}
 }
@@ -422,7 +535,7 @@ func (s *Splitter) unsplit(start int64, nl int) Record {
 	end := min(nl+1, s.end)
 	i := s.idx(start)
 	s.pos = end
-	s.recStart = start
+	s.begin(start)
 	return Record{Data: s.buf[i:end], Offset: start, Line: s.lineAt(i), Index: s.index, Unsplit: true}
 }
 
@@ -473,7 +586,7 @@ func (s *Splitter) emit(start int64, wrapper string) Record {
 // array we then stream through, or a record.
 func (s *Splitter) object(wrapper string, topLine int) (Record, error, bool) {
 	start := s.at()
-	s.recStart = start
+	s.begin(start)
 	s.pos++ // '{'
 	for {
 		if s.skipWS() && s.ndjson {
@@ -517,8 +630,13 @@ func (s *Splitter) object(wrapper string, topLine int) (Record, error, bool) {
 			return s.truncated(start)
 		}
 		// The key is taken from the buffer only now, past the reads that
-		// may have moved its bytes, and not copied unless it is kept.
-		key := s.buf[s.idx(keyStart)+1 : s.idx(keyEnd)-1]
+		// may have moved its bytes, and not copied unless it is kept. In
+		// an object too large they may be let go already: it is then
+		// taken for a record, to skip.
+		var key []byte
+		if s.idx(keyStart) >= 0 {
+			key = s.buf[s.idx(keyStart)+1 : s.idx(keyEnd)-1]
+		}
 		if wrapperKeys[string(key)] && (c == '[' || (c == '{' && string(key) == "hits")) {
 			// A wrapper: stream its records; the members before this one
 			// (already skipped) were envelope data such as @odata.context.
@@ -549,7 +667,7 @@ func (s *Splitter) object(wrapper string, topLine int) (Record, error, bool) {
 	} else {
 		s.finishTop(topLine)
 	}
-	return s.emit(start, wr), nil, true
+	return s.record(start, wr)
 }
 
 // brokenLine reports an NDJSON line that ended inside a value, at the
@@ -629,11 +747,11 @@ func (s *Splitter) arrayElem() (Record, error, bool) {
 		return s.malformed(s.at())
 	}
 	start := s.at()
-	s.recStart = start
+	s.begin(start)
 	if err := s.skipValue(); err != nil {
 		return Record{}, err, true
 	}
-	return s.emit(start, top.wrapper), nil, true
+	return s.record(start, top.wrapper)
 }
 
 // wrapperMember goes on through the members of a wrapper object after its
@@ -695,11 +813,7 @@ func (s *Splitter) skipValue() error {
 				return nil
 			}
 		}
-		if s.at()-s.recStart > MaxRecord {
-			err := s.errAt(s.recStart, "record larger than %d MiB", MaxRecord>>20)
-			s.resync()
-			return err
-		}
+		s.checkSize()
 		if s.pos >= s.end && !s.fill() {
 			if depth == 0 && s.at() > start {
 				return nil // a number or literal ending at EOF
@@ -749,7 +863,11 @@ func (s *Splitter) skipValue() error {
 // stops, for skipValue to decide, before a newline and before a string that
 // does not end in the buffer, so that it never reads or errs differently.
 func (s *Splitter) skipInside(depth int) int {
-	buf := s.buf[:min(s.end, s.idx(s.recStart)+MaxRecord+1)]
+	end := s.end
+	if !s.over {
+		end = min(end, s.idx(s.recStart)+s.limit()+1)
+	}
+	buf := s.buf[:end]
 	i := s.pos
 	for i < len(buf) {
 		switch buf[i] {
@@ -796,6 +914,9 @@ func skipStringIn(buf []byte, i int) (int, bool) {
 		case '"':
 			return j + 1, true
 		case '\\':
+			if j+1 < len(buf) && buf[j+1] == '\n' {
+				return 0, false // skipString decides
+			}
 			j += 2
 		case '\n':
 			return 0, false
@@ -826,18 +947,26 @@ func (s *Splitter) skipString() error {
 			i += plainRun(s.buf[i:s.end])
 		}
 		s.pos = i
-		if s.at()-s.recStart > MaxRecord {
-			err := s.errAt(s.recStart, "record larger than %d MiB", MaxRecord>>20)
-			s.resync()
-			return err
-		}
+		s.checkSize()
 		if i >= s.end {
 			if !s.fill() {
 				return s.endErr(s.recStart)
 			}
 			continue
 		}
-		switch s.buf[i] {
+		c := s.buf[i]
+		if c == '\\' && s.ndjson {
+			// A backslash does not escape the newline that ends an
+			// NDJSON line: the line (a whole line handed over Unsplit
+			// too) ends there.
+			for s.pos+1 >= s.end && s.fill() {
+			}
+			if s.pos+1 < s.end && s.buf[s.pos+1] == '\n' {
+				s.pos++
+				c = '\n'
+			}
+		}
+		switch c {
 		case '"':
 			s.pos++
 			return nil
